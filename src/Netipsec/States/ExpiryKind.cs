@@ -1,0 +1,8 @@
+namespace Netipsec.States;
+
+/// <summary>Which lifetime ran out: soft (rekey now, keep working) or hard (gone).</summary>
+public enum ExpiryKind
+{
+    Soft,
+    Hard,
+}

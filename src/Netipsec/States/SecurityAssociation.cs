@@ -1,0 +1,6 @@
+namespace Netipsec.States;
+
+/// <summary>Placeholder; the SAD work replaces it.</summary>
+public sealed class SecurityAssociation
+{
+}

@@ -1,0 +1,224 @@
+using System.Numerics;
+
+namespace Netipsec.States;
+
+/// <summary>
+/// The inbound anti-replay window of one SA (RFC 4303 §3.4.3, Appendix A2): the highest authenticated sequence
+/// number and which of the <see cref="Size"/> numbers up to it were seen. With extended sequence numbers (ESN) it
+/// also infers the untransmitted high-order 32 bits of each packet's number (RFC 4303 Appendix A2.2).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Use it in two phases, as RFC 4303 Appendix A2.3 and Linux/strongSwan do: <see cref="Check"/> before the ICV is
+/// verified (it changes nothing, so a forged packet cannot move the window), then <see cref="Advance"/> only once
+/// the ICV verified. With ESN the high half returned by <see cref="Check"/> is the one the ICV must cover.
+/// </para>
+/// <para>
+/// Not thread-safe: the owning SA's lock guards every call. <see cref="Check"/> allocates nothing.
+/// </para>
+/// <para>
+/// Loss of 2^32 or more consecutive packets makes the inference wrong (RFC 4303 Appendix A3); the resynchronisation
+/// it describes retries the ICV with larger high halves and belongs to the transform. Once one verifies, passing
+/// that high half to <see cref="Advance"/> moves the window there.
+/// </para>
+/// </remarks>
+public sealed partial class ReplayWindow
+{
+    /// <summary>The largest window, in packets (as Linux's 4096-byte ESN bitmap).</summary>
+    public const int MaxSize = 32768;
+
+    private const int BitsPerBlock = 64;
+    private const int BlockShift = 6; // log2(BitsPerBlock)
+
+    // RFC 6479: a ring of 64-bit blocks indexed by (sequence / 64) mod blocks, bit (sequence mod 64). Sliding clears
+    // whole blocks instead of shifting the bitmap. The block count is a power of two (the index is a mask) with one
+    // block to spare, so every number of the window keeps its bit while the block holding Highest is partly filled.
+    private readonly ulong[] _blocks;
+    private readonly ulong _blockMask;
+
+    /// <summary>Creates an empty window: nothing seen, <see cref="Highest"/> 0.</summary>
+    /// <param name="size">
+    /// Window size in packets, 1 to <see cref="MaxSize"/>; 0 disables anti-replay (PF_KEY's replay 0, setkey's
+    /// NOREPLAY): every number is accepted, while <see cref="Highest"/> is still tracked for ESN inference.
+    /// </param>
+    /// <param name="extendedSequenceNumbers">True when the SA uses 64-bit sequence numbers (RFC 4303 §2.2.1).</param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is negative or above <see cref="MaxSize"/>.</exception>
+    public ReplayWindow(int size, bool extendedSequenceNumbers)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(size);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaxSize);
+        Size = size;
+        ExtendedSequenceNumbers = extendedSequenceNumbers;
+        if (size == 0)
+        {
+            _blocks = [];
+            return;
+        }
+
+        int blockCount = (int)BitOperations.RoundUpToPowerOf2((uint)((size - 1 + BitsPerBlock - 1) / BitsPerBlock + 1));
+        _blocks = new ulong[blockCount];
+        _blockMask = (ulong)blockCount - 1;
+    }
+
+    /// <summary>The configured window size in packets; 0 when anti-replay is disabled.</summary>
+    public int Size { get; }
+
+    /// <summary>True when the SA uses 64-bit extended sequence numbers.</summary>
+    public bool ExtendedSequenceNumbers { get; }
+
+    /// <summary>The highest authenticated sequence number (64 bits with ESN); 0 before the first one.</summary>
+    public ulong Highest { get; private set; }
+
+    /// <summary>Number of <see cref="ulong"/> words <see cref="TryCopyBitmap"/> writes: one bit per window slot.</summary>
+    public int BitmapLength => (Size + BitsPerBlock - 1) / BitsPerBlock;
+
+    /// <summary>
+    /// Phase 1, before the ICV is verified: classifies the packet's sequence number without changing anything.
+    /// </summary>
+    /// <param name="sequenceLow">The sequence number field of the packet (the low 32 bits with ESN).</param>
+    /// <param name="sequenceHigh">
+    /// With ESN the inferred high-order 32 bits (RFC 4303 Appendix A2.2), to include in the ICV and to pass to
+    /// <see cref="Advance"/>; 0 without ESN and whenever the verdict is <see cref="ReplayVerdict.Invalid"/>.
+    /// </param>
+    /// <returns>
+    /// <see cref="ReplayVerdict.Accepted"/> to go on with ICV verification; any other verdict means drop.
+    /// </returns>
+    public ReplayVerdict Check(uint sequenceLow, out uint sequenceHigh)
+    {
+        if (!ExtendedSequenceNumbers)
+        {
+            sequenceHigh = 0;
+            return Classify(sequenceLow);
+        }
+
+        if (!TryInferHigh(sequenceLow, out sequenceHigh))
+        {
+            return ReplayVerdict.Invalid;
+        }
+
+        return Classify(((ulong)sequenceHigh << 32) | sequenceLow);
+    }
+
+    /// <summary>
+    /// Phase 2, only after the ICV verified: marks the number as seen and slides the window when it is the new
+    /// highest. The number is classified again first because the window may have moved since <see cref="Check"/>
+    /// (another packet with the same number, or one that pushed this one out); only an
+    /// <see cref="ReplayVerdict.Accepted"/> number changes the window.
+    /// </summary>
+    /// <param name="sequenceLow">The packet's sequence number field.</param>
+    /// <param name="sequenceHigh">
+    /// The high half the ICV was verified with (from <see cref="Check"/>, or from RFC 4303 Appendix A3
+    /// resynchronisation); must be 0 without ESN.
+    /// </param>
+    /// <returns>The verdict at this moment; anything but <see cref="ReplayVerdict.Accepted"/> means drop and count.</returns>
+    public ReplayVerdict Advance(uint sequenceLow, uint sequenceHigh)
+    {
+        if (!ExtendedSequenceNumbers && sequenceHigh != 0)
+        {
+            return ReplayVerdict.Invalid;
+        }
+
+        ulong sequence = ((ulong)sequenceHigh << 32) | sequenceLow;
+        ReplayVerdict verdict = Classify(sequence);
+        if (verdict != ReplayVerdict.Accepted)
+        {
+            return verdict;
+        }
+
+        if (Size != 0)
+        {
+            if (sequence > Highest)
+            {
+                ClearBlocksUpTo(sequence);
+            }
+
+            _blocks[BlockIndex(sequence)] |= BitOf(sequence);
+        }
+
+        if (sequence > Highest)
+        {
+            Highest = sequence;
+        }
+
+        return ReplayVerdict.Accepted;
+    }
+
+    /// <summary>
+    /// Copies the seen-state of the window for PF_KEY replay state and diagnostics: bit i (word i / 64, bit i % 64)
+    /// is set when <see cref="Highest"/> − i was authenticated, for i below <see cref="Size"/>.
+    /// </summary>
+    /// <param name="destination">Receives <see cref="BitmapLength"/> words.</param>
+    /// <param name="wordsWritten"><see cref="BitmapLength"/> on success, 0 when <paramref name="destination"/> is too short.</param>
+    /// <returns>False, writing nothing, when <paramref name="destination"/> is shorter than <see cref="BitmapLength"/>.</returns>
+    public bool TryCopyBitmap(Span<ulong> destination, out int wordsWritten)
+    {
+        int length = BitmapLength;
+        if (destination.Length < length)
+        {
+            wordsWritten = 0;
+            return false;
+        }
+
+        Span<ulong> bitmap = destination[..length];
+        bitmap.Clear();
+        ulong slots = Math.Min((ulong)Size, Highest); // numbers below 1 were never sent
+        for (ulong offset = 0; offset < slots; offset++)
+        {
+            ulong sequence = Highest - offset;
+            if ((_blocks[BlockIndex(sequence)] & BitOf(sequence)) != 0)
+            {
+                bitmap[(int)(offset >> BlockShift)] |= 1UL << (int)(offset & (BitsPerBlock - 1));
+            }
+        }
+
+        wordsWritten = length;
+        return true;
+    }
+
+    private ReplayVerdict Classify(ulong sequence)
+    {
+        if (Size == 0)
+        {
+            return ReplayVerdict.Accepted;
+        }
+
+        if (sequence == 0)
+        {
+            return ReplayVerdict.Invalid;
+        }
+
+        if (sequence > Highest)
+        {
+            return ReplayVerdict.Accepted;
+        }
+
+        if (Highest - sequence >= (ulong)Size)
+        {
+            return ReplayVerdict.TooOld;
+        }
+
+        return (_blocks[BlockIndex(sequence)] & BitOf(sequence)) != 0 ? ReplayVerdict.Replayed : ReplayVerdict.Accepted;
+    }
+
+    // Clears the blocks between the one holding Highest and the one holding the new highest: they held numbers
+    // that have now left the window, and must read "not seen" for the numbers entering it.
+    private void ClearBlocksUpTo(ulong newHighest)
+    {
+        ulong currentBlock = Highest >> BlockShift;
+        ulong blocksToClear = (newHighest >> BlockShift) - currentBlock;
+        if (blocksToClear >= (ulong)_blocks.Length)
+        {
+            Array.Clear(_blocks);
+            return;
+        }
+
+        for (ulong i = 1; i <= blocksToClear; i++)
+        {
+            _blocks[(int)((currentBlock + i) & _blockMask)] = 0;
+        }
+    }
+
+    private int BlockIndex(ulong sequence) => (int)((sequence >> BlockShift) & _blockMask);
+
+    private static ulong BitOf(ulong sequence) => 1UL << (int)(sequence & (BitsPerBlock - 1));
+}

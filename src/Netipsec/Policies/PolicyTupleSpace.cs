@@ -14,8 +14,8 @@ namespace Netipsec.Policies;
 /// (at most 33 x 33 for IPv4, 129 x 129 for IPv6, a handful in practice), plus a scan of the one bucket per table
 /// that holds policies with exactly the flow's masked addresses, which stops at the first match. It does not grow
 /// with the number of policies N, only with T and the policies sharing one address pair. A write costs O(log N)
-/// plus a copy of one bucket, and O(T log T) to republish the table order when a table appears, disappears or
-/// changes its best priority.
+/// plus a copy of one bucket, and an O(T) copy of the table order when a table appears, disappears or changes
+/// its best priority.
 /// </para>
 /// <para>
 /// Readers never lock: they read the published table array once, and every table's buckets lock-free. The single
@@ -29,6 +29,9 @@ internal sealed class PolicyTupleSpace
 {
     private Dictionary<(int Destination, int Source), PrefixTable> _tables = [];
     private RankedTable[] _published = [];
+
+    /// <summary>The tables as readers see them now, in probe order.</summary>
+    internal ReadOnlySpan<RankedTable> PublishedTables => Volatile.Read(ref _published);
 
     /// <summary>The winning policy for the flow: lowest priority, then installed first; null when none matches. Lock-free, no allocation.</summary>
     public SecurityPolicy? Lookup(in Flow flow)
@@ -66,18 +69,18 @@ internal sealed class PolicyTupleSpace
         bool lowered = table.Count > 0 && (!table.IsPublished || table.BestPriority < table.PublishedBestPriority);
         if (lowered)
         {
-            Publish();
+            Republish(table);
         }
 
         table.SwapBucket(selector, removed, added);
         if (table.Count == 0)
         {
             _tables.Remove(lengths);
-            Publish();
+            Republish(table);
         }
         else if (!lowered && table.BestPriority != table.PublishedBestPriority)
         {
-            Publish();
+            Republish(table);
         }
     }
 
@@ -88,18 +91,41 @@ internal sealed class PolicyTupleSpace
         Volatile.Write(ref _published, []);
     }
 
-    private void Publish()
+    /// <summary>
+    /// Publishes a new table order in which <paramref name="table"/> sits at the place of its current best priority,
+    /// or is gone when it is empty. The others keep their order, so this is one O(T) copy with no sort.
+    /// </summary>
+    private void Republish(PrefixTable table)
     {
-        var order = new RankedTable[_tables.Count];
-        int index = 0;
-        foreach (PrefixTable table in _tables.Values)
+        RankedTable[] current = _published;
+        bool keep = table.Count > 0;
+        uint best = keep ? table.BestPriority : 0;
+        var next = new RankedTable[current.Length - (table.IsPublished ? 1 : 0) + (keep ? 1 : 0)];
+        int written = 0;
+        bool placed = !keep;
+        foreach (RankedTable ranked in current)
         {
-            table.IsPublished = true;
-            table.PublishedBestPriority = table.BestPriority;
-            order[index++] = new RankedTable(table.BestPriority, table);
+            if (ReferenceEquals(ranked.Table, table))
+            {
+                continue;
+            }
+
+            if (!placed && best < ranked.BestPriority)
+            {
+                next[written++] = new RankedTable(best, table);
+                placed = true;
+            }
+
+            next[written++] = ranked;
         }
 
-        Array.Sort(order, static (left, right) => left.BestPriority.CompareTo(right.BestPriority));
-        Volatile.Write(ref _published, order);
+        if (!placed)
+        {
+            next[written] = new RankedTable(best, table);
+        }
+
+        table.IsPublished = keep;
+        table.PublishedBestPriority = best;
+        Volatile.Write(ref _published, next);
     }
 }

@@ -16,6 +16,8 @@ public sealed class SecurityPolicy
     /// <summary>Linux's XFRM_MAX_DEPTH: at most this many transforms in one bundle.</summary>
     public const int MaxTemplates = 6;
 
+    private int _softExpired; // 1 once the soft lifetime ran out; set by one thread only (Interlocked)
+
     public SecurityPolicy(PolicyDirection direction, Selector selector, PolicyAction action, IReadOnlyList<PolicyTemplate>? templates = null)
     {
         ArgumentNullException.ThrowIfNull(selector);
@@ -63,6 +65,12 @@ public sealed class SecurityPolicy
 
     /// <summary>Set once the policy left the SPD (deleted, flushed or hard-expired); holders must stop using it.</summary>
     public bool IsDead { get; internal set; }
+
+    /// <summary>True once a soft lifetime limit was reached; key managers hear of it once, and the policy keeps working.</summary>
+    public bool IsSoftExpired => Volatile.Read(ref _softExpired) != 0;
+
+    /// <summary>Marks the soft expiry; true only for the one caller that marked it first, which then raises the event.</summary>
+    internal bool TryMarkSoftExpired() => Interlocked.Exchange(ref _softExpired, 1) == 0;
 
     public override string ToString() =>
         $"{Selector} dir {Direction.ToString().ToLowerInvariant()} {Action.ToString().ToLowerInvariant()} priority {Priority} index {Index}";

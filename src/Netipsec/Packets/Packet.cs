@@ -212,6 +212,10 @@ public sealed class Packet
     /// moving whichever side of the gap is shorter into the head- or tailroom, growing the buffer if neither has room.
     /// Returns the gap, whose contents are unspecified: the caller writes all of it (an ESP or AH header, typically).
     /// </summary>
+    /// <remarks>
+    /// A mark keeps pointing at its byte; a mark at <paramref name="offset"/> ends up just behind the gap. When the front
+    /// moves, it may overwrite bytes already pulled into the headroom.
+    /// </remarks>
     /// <exception cref="ArgumentOutOfRangeException">The offset lies outside the data, or the count is negative.</exception>
     public Span<byte> MakeSpace(int offset, int count)
     {

@@ -11,6 +11,7 @@ public enum IpProtocol : byte
     IpInIp = 4,
     Tcp = 6,
     Udp = 17,
+    Dccp = 33,
     Ipv6 = 41,
     Routing = 43,
     Fragment = 44,

@@ -155,14 +155,24 @@ public static class InternetChecksum
         BinaryPrimitives.WriteUInt16BigEndian(message[field..], checksum);
     }
 
+    /// <summary>True for the protocols whose checksum this class computes and verifies (TCP, UDP, UDP-Lite, ICMP, ICMPv6).</summary>
+    public static bool HasTransportChecksum(IpProtocol protocol) =>
+        protocol is IpProtocol.Tcp or IpProtocol.Udp or IpProtocol.UdpLite or IpProtocol.Icmp or IpProtocol.Icmpv6;
+
     /// <summary>
     /// True when the stored checksum of a TCP, UDP, UDP-Lite, ICMP or ICMPv6 message is right. A zero UDP checksum is
-    /// accepted over IPv4 ("none", RFC 768) and rejected over IPv6 (RFC 8200 §8.1).
+    /// accepted over IPv4 ("none", RFC 768) and rejected over IPv6 (RFC 8200 §8.1). A message too short to hold its
+    /// checksum field is received garbage, not a programming error, so it is simply not right (false).
     /// </summary>
-    /// <exception cref="ArgumentException">The protocol has no checksum here, or the message is shorter than its checksum field.</exception>
+    /// <exception cref="ArgumentException">The protocol has no checksum here (see <see cref="HasTransportChecksum"/>).</exception>
     public static bool VerifyTransportChecksum(IpAddress source, IpAddress destination, IpProtocol protocol, ReadOnlySpan<byte> message)
     {
-        int field = ChecksumFieldOffset(protocol, message.Length);
+        int field = ChecksumFieldOffset(protocol, int.MaxValue);
+        if (message.Length < field + 2)
+        {
+            return false;
+        }
+
         if (protocol == IpProtocol.Udp && BinaryPrimitives.ReadUInt16BigEndian(message[field..]) == 0)
         {
             return source.Version == IpVersion.V4;

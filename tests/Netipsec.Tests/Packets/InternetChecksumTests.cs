@@ -146,8 +146,18 @@ public sealed class InternetChecksumTests
     [Fact]
     public void TransportHelpersRefuseUnknownProtocolsAndShortMessages()
     {
+        Assert.False(InternetChecksum.HasTransportChecksum(IpProtocol.Gre));
+        Assert.True(InternetChecksum.HasTransportChecksum(IpProtocol.Icmpv6));
         Assert.Throws<ArgumentException>(() => InternetChecksum.WriteTransportChecksum(TestPackets.V4Source, TestPackets.V4Destination, IpProtocol.Gre, new byte[8]));
-        Assert.Throws<ArgumentException>(() => InternetChecksum.VerifyTransportChecksum(TestPackets.V4Source, TestPackets.V4Destination, IpProtocol.Tcp, new byte[17]));
+        Assert.Throws<ArgumentException>(() => InternetChecksum.WriteTransportChecksum(TestPackets.V4Source, TestPackets.V4Destination, IpProtocol.Tcp, new byte[17]));
+        Assert.Throws<ArgumentException>(() => InternetChecksum.VerifyTransportChecksum(TestPackets.V4Source, TestPackets.V4Destination, IpProtocol.Gre, new byte[8]));
+    }
+
+    [Fact]
+    public void VerifyCallsAReceivedMessageTooShortForItsChecksumWrong()
+    {
+        Assert.False(InternetChecksum.VerifyTransportChecksum(TestPackets.V4Source, TestPackets.V4Destination, IpProtocol.Tcp, new byte[17]));
+        Assert.False(InternetChecksum.VerifyTransportChecksum(TestPackets.V6Source, TestPackets.V6Destination, IpProtocol.Udp, new byte[7]));
     }
 
     [Fact]

@@ -16,7 +16,10 @@ public sealed partial class SecurityAssociationDatabase
     public void Account(SecurityAssociation sa, int bytes)
     {
         ArgumentNullException.ThrowIfNull(sa);
-        LifetimeEvents events = sa.Account(bytes, _time.GetUtcNow());
+        // Only the first packet records a time, so the clock is read only while the SA is unused; a racing packet
+        // that passes the default finds the use time already set and does not store it.
+        DateTimeOffset now = sa.Current.UseTime is null ? _time.GetUtcNow() : default;
+        LifetimeEvents events = sa.Account(bytes, now);
         if (events == LifetimeEvents.None)
         {
             return;

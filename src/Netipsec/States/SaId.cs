@@ -1,0 +1,14 @@
+using Netipsec.Packets;
+
+namespace Netipsec.States;
+
+/// <summary>
+/// What identifies an SA on the wire (RFC 4301 §4.1, Linux's xfrm_id): the destination, the SPI and the protocol.
+/// Inbound packets find their SA by exactly this triple.
+/// </summary>
+/// <remarks>For IPComp the SPI field holds the 16-bit CPI (RFC 3173 §2.2).</remarks>
+public readonly record struct SaId(IpAddress Destination, uint Spi, IpsecProtocol Protocol)
+{
+    public override string ToString() =>
+        $"{Protocol.ToString().ToLowerInvariant()} spi 0x{Spi:x8} dst {Destination}";
+}

@@ -390,7 +390,7 @@ public sealed class PacketTests
         packet.InterfaceIndex = 3;
         packet.InterfaceName = "tun0";
         packet.Mark = 0xBEEF;
-        packet.SecPath.TryAdd(new SecurityAssociation());
+        packet.SecPath.TryAdd(SecPathTests.NewSa(0x1000));
         packet.DivertTag = new DivertTag(100, 7, 8668);
         packet.Offload = OffloadState.Pending;
         packet.Put(10);

@@ -5,18 +5,21 @@ namespace Netipsec.Tests.Packets;
 
 public sealed class SecPathTests
 {
+    internal static SecurityAssociation NewSa(uint spi) =>
+        new(new SaId(TestPackets.V4Destination, spi, IpsecProtocol.Esp), TestPackets.V4Source, XfrmMode.Transport);
+
     [Fact]
     public void HoldsUpToSixAssociationsInOrder()
     {
         var path = default(SecPath);
-        SecurityAssociation[] associations = Enumerable.Range(0, SecPath.MaxDepth).Select(_ => new SecurityAssociation()).ToArray();
+        SecurityAssociation[] associations = Enumerable.Range(1, SecPath.MaxDepth).Select(spi => NewSa((uint)spi)).ToArray();
         foreach (SecurityAssociation association in associations)
         {
             Assert.True(path.TryAdd(association));
         }
 
         Assert.True(path.IsFull);
-        Assert.False(path.TryAdd(new SecurityAssociation()));
+        Assert.False(path.TryAdd(NewSa(0x1000)));
         Assert.Equal(6, path.Count);
         for (int i = 0; i < associations.Length; i++)
         {
@@ -28,7 +31,7 @@ public sealed class SecPathTests
     public void IndexingPastTheCountThrows()
     {
         var path = default(SecPath);
-        path.TryAdd(new SecurityAssociation());
+        path.TryAdd(NewSa(0x1000));
 
         Assert.Throws<ArgumentOutOfRangeException>(() => path[1]);
         Assert.Throws<ArgumentOutOfRangeException>(() => path[-1]);
@@ -38,7 +41,7 @@ public sealed class SecPathTests
     public void ClearEmptiesThePath()
     {
         var path = default(SecPath);
-        path.TryAdd(new SecurityAssociation());
+        path.TryAdd(NewSa(0x1000));
         path.Clear();
 
         Assert.Equal(0, path.Count);
@@ -51,7 +54,7 @@ public sealed class SecPathTests
     {
         var pool = new PacketPool(capacity: 1, diagnostics: true);
         Packet packet = pool.Rent();
-        var association = new SecurityAssociation();
+        var association = NewSa(0x1000);
 
         packet.SecPath.TryAdd(association);
         ref SecPath path = ref packet.SecPath;

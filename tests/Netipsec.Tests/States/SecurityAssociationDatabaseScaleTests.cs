@@ -53,7 +53,9 @@ public sealed class SecurityAssociationDatabaseScaleTests
 
         // Churn right next to the stable SAs: same addresses, so the same address chains that reqid-0 lookups walk,
         // but transport mode, so output for the stable tunnel SAs must keep skipping over them to the right one.
-        for (int round = 0; round < 20; round++)
+        // Churn for at least 20 rounds and until the readers have really raced it: on a loaded machine the reader
+        // tasks may only start once a short churn is already over.
+        for (int round = 0; round < 20 || Interlocked.Read(ref lookups) < 20 * Stable; round++)
         {
             var added = new List<SecurityAssociation>();
             for (int i = 0; i < Stable; i++)

@@ -92,6 +92,20 @@ public sealed class Packet
     /// <summary>Where the packet stands with a crypto offload device.</summary>
     public OffloadState Offload { get; set; }
 
+    /// <summary>
+    /// The protocol an IPsec header or trailer names as what it carries: on output the mode sets it (the original
+    /// upper layer in transport mode, IPv4/IPv6 in tunnel mode) for the transform to store; on input the transform
+    /// sets it from the trailer for the mode to restore.
+    /// </summary>
+    public IpProtocol InnerProtocol { get; set; }
+
+    /// <summary>
+    /// Offset, from the network header, of the byte that names the protocol after the IP headers: 9 for IPv4; for
+    /// IPv6 the fixed header's next header (6) or that of the last extension header before the IPsec header.
+    /// Relative to the network header so it survives moves of the whole header block.
+    /// </summary>
+    public int NextHeaderFieldOffset { get; set; }
+
     /// <summary>True when a network header mark is set.</summary>
     public bool HasNetworkHeader => _networkHeader != Unset;
 
@@ -372,6 +386,8 @@ public sealed class Packet
         Mark = 0;
         DivertTag = default;
         Offload = OffloadState.None;
+        InnerProtocol = default;
+        NextHeaderFieldOffset = 0;
         return grown;
     }
 

@@ -174,6 +174,15 @@ public sealed partial class SecurityAssociation
         }
     }
 
+    /// <summary>The transform's per-SA state (prepared keys, IV counter), set by its Init and cleared by its Destroy.</summary>
+    internal object? TypeState { get; set; }
+
+    /// <summary>
+    /// The last outbound sequence number already used, for an SA restored from elsewhere (Linux's replay state
+    /// oseq, as HA synchronisation and migration set it); 0 for a new SA, whose first packet carries 1.
+    /// </summary>
+    public ulong InitialOutboundSequence { get; init; }
+
     /// <summary>Checks what <see cref="SecurityAssociationDatabase.Add"/> and Update require of a new SA.</summary>
     internal bool IsValidToInstall()
     {
@@ -196,6 +205,7 @@ public sealed partial class SecurityAssociation
             && (_flags & ~KnownFlags) == 0
             && (_flags & (SaFlags.Inbound | SaFlags.Outbound)) != (SaFlags.Inbound | SaFlags.Outbound)
             && ReplayWindowSize is >= 0 and <= ReplayWindow.MaxSize
+            && (ExtendedSequenceNumbers || InitialOutboundSequence <= uint.MaxValue)
             && SoftLimits.FitsWithin(HardLimits)
             && (InnerSelector is null || Mode != XfrmMode.Transport)
             && (NatTraversal is null || (Protocol == IpsecProtocol.Esp && NatTraversal.IsValid));
@@ -236,7 +246,7 @@ public sealed partial class SecurityAssociation
         Current = new LifetimeCurrent(now);
         if (Protocol != IpsecProtocol.IpComp)
         {
-            SequenceCounter = new SequenceCounter(ExtendedSequenceNumbers, AllowsSequenceCycling);
+            SequenceCounter = new SequenceCounter(ExtendedSequenceNumbers, AllowsSequenceCycling, InitialOutboundSequence);
             ReplayWindow = new ReplayWindow(AntiReplay ? ReplayWindowSize : 0, ExtendedSequenceNumbers);
         }
 

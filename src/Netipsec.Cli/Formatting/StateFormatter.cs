@@ -1,0 +1,54 @@
+using System.Globalization;
+using Netipsec.States;
+
+namespace Netipsec.Cli.Formatting;
+
+/// <summary>Writes SAs the way <c>ip -s xfrm state</c> lays them out. Key material is never printed.</summary>
+internal static class StateFormatter
+{
+    public static void Write(TextWriter output, SecurityAssociation sa)
+    {
+        output.WriteLine($"src {sa.Source} dst {sa.Destination}");
+        output.WriteLine(Invariant($"\tproto {Lower(sa.Protocol)} spi 0x{sa.Spi:x8} reqid {sa.ReqId} mode {Lower(sa.Mode)} state {Lower(sa.State)}"));
+        output.WriteLine(Invariant($"\treplay-window {sa.ReplayWindowSize} flags 0x{(uint)sa.Flags:x8}{(sa.ExtendedSequenceNumbers ? " esn" : "")}"));
+        WriteAlgorithm(output, "enc", sa.Encryption);
+        WriteAlgorithm(output, "auth", sa.Authentication);
+        WriteAlgorithm(output, "comp", sa.Compression);
+        if (sa.InnerSelector is { } selector)
+        {
+            output.WriteLine($"\tsel {selector}");
+        }
+
+        output.WriteLine($"\tlifetime config: soft {Limits(sa.SoftLimits)}, hard {Limits(sa.HardLimits)}");
+        LifetimeCurrent current = sa.Current;
+        output.WriteLine(Invariant($"\tlifetime current: {current.Bytes}(bytes), {current.Packets}(packets)"));
+        output.WriteLine(Invariant($"\t  add {current.AddTime:yyyy-MM-dd HH:mm:ss} use {(current.UseTime is { } used ? used.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) : "-")}"));
+        string sequence = sa.SequenceCounter is { } counter ? Invariant($"oseq 0x{counter.Current:x}") : "oseq -";
+        string highest = sa.ReplayWindow is { } window ? Invariant($"seq 0x{window.Highest:x}") : "seq -";
+        output.WriteLine($"\tanti-replay context: {sequence}, {highest}");
+        SaStatistics statistics = sa.Statistics;
+        output.WriteLine(Invariant($"\tstats: replay-window {statistics.ReplayWindow} replay {statistics.Replay} failed {statistics.IntegrityFailures}"));
+    }
+
+    private static void WriteAlgorithm(TextWriter output, string kind, SaAlgorithm? algorithm)
+    {
+        // Algorithm names come with the algorithm table; until then the PF_KEY id and key size are what is known.
+        if (algorithm is not null)
+        {
+            output.WriteLine(Invariant($"\t{kind} alg #{algorithm.Id} {algorithm.KeyBits}-bit key"));
+        }
+    }
+
+    internal static string Limits(LifetimeLimits limits) => limits.IsUnlimited
+        ? "none"
+        : Invariant($"{Count(limits.Bytes)}(bytes) {Count(limits.Packets)}(packets) add {Seconds(limits.AddExpiry)} use {Seconds(limits.UseExpiry)}");
+
+    private static string Count(ulong value) => value == 0 ? "inf" : value.ToString(CultureInfo.InvariantCulture);
+
+    private static string Seconds(TimeSpan value) => value == TimeSpan.Zero ? "inf" : Invariant($"{(long)value.TotalSeconds}s");
+
+    internal static string Lower<T>(T value)
+        where T : struct, Enum => value.ToString().ToLowerInvariant();
+
+    internal static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

@@ -18,6 +18,9 @@ public enum SadStatus
     /// </summary>
     Invalid,
 
+    /// <summary>The SA is consistent, but its transform does not support its algorithms or key sizes (PF_KEY EINVAL, bad algorithm).</summary>
+    Unsupported,
+
     /// <summary>GETSPI found no free SPI in the requested range.</summary>
     SpiRangeExhausted,
 

@@ -13,7 +13,8 @@ public sealed partial class SecurityAssociationDatabase
     /// address families, algorithms that do not fit the protocol (ESP needs encryption or authentication, AH
     /// authentication only, IPComp compression only and no replay window), unknown or contradictory flags, a replay
     /// window above <see cref="ReplayWindow.MaxSize"/>, soft limits above hard ones, an inner
-    /// selector in transport mode, NAT-T on anything but ESP or with a zero port, or an object already installed once.
+    /// selector in transport mode, NAT-T on anything but ESP or with a zero port, or an object already installed once;
+    /// <see cref="SadStatus.Unsupported"/> when the configured transform refuses its algorithms or keys.
     /// </returns>
     /// <remarks>On success the database owns <paramref name="sa"/>; otherwise it is left untouched.</remarks>
     public SadStatus Add(SecurityAssociation sa)
@@ -29,6 +30,11 @@ public sealed partial class SecurityAssociationDatabase
             if (_bySpi.ContainsKey(sa.Id))
             {
                 return SadStatus.Exists;
+            }
+
+            if (!Prepare(sa))
+            {
+                return SadStatus.Unsupported;
             }
 
             SecurityAssociation? answered = FindAcquireAnsweredBy(sa);
@@ -83,6 +89,11 @@ public sealed partial class SecurityAssociationDatabase
                 if (existing.Source != proposed.Source)
                 {
                     return SadStatus.Invalid;
+                }
+
+                if (!Prepare(proposed))
+                {
+                    return SadStatus.Unsupported;
                 }
 
                 SecurityAssociation? answered = FindAcquireAnsweredBy(proposed);

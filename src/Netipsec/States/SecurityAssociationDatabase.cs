@@ -3,6 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 using Netipsec.Common;
 using Netipsec.Engine;
 using Netipsec.Packets;
+using Netipsec.Transforms;
 
 namespace Netipsec.States;
 
@@ -167,9 +168,19 @@ public sealed partial class SecurityAssociationDatabase
         }
 
         _count--;
+        bool prepared = sa.State is SaState.Mature or SaState.Dying; // larval states were never given to a transform
         sa.Kill();
+        if (prepared)
+        {
+            _options.Types?.Destroy(sa);
+        }
+
         Interlocked.Increment(ref _generation);
     }
+
+    /// <summary>Lets the SA's transform prepare it (key schedule) before it goes live; false when the transform refuses it.</summary>
+    private bool Prepare(SecurityAssociation sa) =>
+        _options.Types is null || _options.Types.Init(sa) == TransformStatus.Ok;
 
     /// <summary>True when <paramref name="sa"/> is an entry of this database right now. Under the write lock.</summary>
     private bool Holds(SecurityAssociation sa) =>

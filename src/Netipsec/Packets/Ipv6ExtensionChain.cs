@@ -34,6 +34,15 @@ public readonly record struct Ipv6ExtensionChain
     /// </summary>
     public int IpsecNextHeaderOffset { get; init; }
 
+    /// <summary>
+    /// Offset of the first AH, ESP or IPComp header of the chain, where inbound IPsec processing starts; 0 when there is
+    /// none (or it lies behind a non-first fragment).
+    /// </summary>
+    public int IpsecHeaderOffset { get; init; }
+
+    /// <summary>Offset of the Next Header byte that names the header at <see cref="IpsecHeaderOffset"/> (0 when there is none).</summary>
+    public int IpsecHeaderNextHeaderOffset { get; init; }
+
     /// <summary>True when the chain holds a fragment header; <see cref="Fragment"/> is then meaningful.</summary>
     public bool HasFragmentHeader { get; init; }
 

@@ -52,6 +52,9 @@ public static class Ipv6ExtensionWalker
         int insertionNextHeader = Ipv6Header.NextHeaderOffset;
         bool hasFragment = false;
         FragmentInfo fragment = default;
+        int namingByte = Ipv6Header.NextHeaderOffset; // the byte that names the header at `offset`
+        int ipsecOffset = 0;
+        int ipsecNamingByte = 0;
         while (IsCrossed(next))
         {
             if (next == IpProtocol.HopByHopOptions && offset != Ipv6Header.Length)
@@ -94,8 +97,15 @@ public static class Ipv6ExtensionWalker
                 insertionNextHeader = offset;
             }
 
+            if (next == IpProtocol.Ah && ipsecOffset == 0)
+            {
+                ipsecOffset = offset;
+                ipsecNamingByte = namingByte;
+            }
+
             bool isFragment = next == IpProtocol.Fragment;
             next = (IpProtocol)header[0];
+            namingByte = offset;
             offset += length;
             if (isFragment)
             {
@@ -108,8 +118,16 @@ public static class Ipv6ExtensionWalker
             }
         }
 
+        if (ipsecOffset == 0 && next is IpProtocol.Esp or IpProtocol.IpComp)
+        {
+            ipsecOffset = offset;
+            ipsecNamingByte = namingByte;
+        }
+
         chain = new Ipv6ExtensionChain
         {
+            IpsecHeaderOffset = ipsecOffset,
+            IpsecHeaderNextHeaderOffset = ipsecNamingByte,
             UpperLayerProtocol = next,
             UpperLayerOffset = offset,
             PacketLength = end,

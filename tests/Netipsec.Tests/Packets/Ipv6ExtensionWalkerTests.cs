@@ -122,6 +122,24 @@ public sealed class Ipv6ExtensionWalkerTests
         Assert.Equal(48, chain.IpsecInsertionOffset); // a new ESP/AH goes in front of the existing AH
     }
 
+    [Fact]
+    public void InboundProcessingStartsAtTheFirstIpsecHeader()
+    {
+        byte[] withAh = Ipv6(IpProtocol.HopByHopOptions, Concat(Extension(IpProtocol.Ah, 8), Ah(IpProtocol.Esp, 24), new byte[16]));
+        Ipv6ExtensionChain ah = Walk(withAh);
+        Assert.Equal((48, 40), (ah.IpsecHeaderOffset, ah.IpsecHeaderNextHeaderOffset));
+
+        byte[] withEsp = Ipv6(IpProtocol.DestinationOptions, Concat(Extension(IpProtocol.Esp, 16), new byte[16]));
+        Ipv6ExtensionChain esp = Walk(withEsp);
+        Assert.Equal((56, 40), (esp.IpsecHeaderOffset, esp.IpsecHeaderNextHeaderOffset));
+
+        Ipv6ExtensionChain direct = Walk(Ipv6(IpProtocol.Esp, new byte[16]));
+        Assert.Equal((40, 6), (direct.IpsecHeaderOffset, direct.IpsecHeaderNextHeaderOffset));
+
+        Ipv6ExtensionChain none = Walk(Ipv6(IpProtocol.Tcp, Tcp(1, 2)));
+        Assert.Equal(0, none.IpsecHeaderOffset);
+    }
+
     [Theory]
     [InlineData(IpProtocol.Esp)]
     [InlineData(IpProtocol.IpComp)]

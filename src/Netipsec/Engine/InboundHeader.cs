@@ -1,0 +1,113 @@
+using System.Buffers.Binary;
+using Netipsec.Packets;
+using Netipsec.States;
+
+namespace Netipsec.Engine;
+
+/// <summary>
+/// Where a received packet's first IPsec header is and what it says (Linux's xfrm_parse_spi): SPI (or IPComp CPI)
+/// and sequence number, plus the packet's outer destination, so the SA can be looked up.
+/// </summary>
+internal readonly record struct InboundHeader(IpsecProtocol Protocol, IpAddress Destination, uint Spi, uint SequenceLow)
+{
+    private const int EspMinimum = 8;      // SPI, sequence number
+    private const int AhMinimum = 12;      // next header, length, reserved, SPI, sequence number
+    private const int IpCompLength = 4;    // next header, flags, CPI (RFC 3173 §2.2)
+
+    /// <summary>What parsing found.</summary>
+    internal enum Status
+    {
+        /// <summary>An IPsec header; the packet's marks point at it.</summary>
+        Found,
+
+        /// <summary>A plain IP packet: no IPsec header to process.</summary>
+        NotIpsec,
+
+        /// <summary>A fragment of an IPsec packet: it must be reassembled first.</summary>
+        Fragment,
+
+        /// <summary>Bad or truncated IP or IPsec header.</summary>
+        Malformed,
+    }
+
+    /// <summary>
+    /// Parses the packet's IP header(s), sets its network mark (0), transport mark (the IPsec header) and
+    /// <see cref="Packet.NextHeaderFieldOffset"/>, and reads the IPsec header's SPI and sequence number.
+    /// </summary>
+    internal static Status TryParse(Packet packet, out InboundHeader header)
+    {
+        header = default;
+        Span<byte> data = packet.Data;
+        if (data.IsEmpty)
+        {
+            return Status.Malformed;
+        }
+
+        int ipsecOffset;
+        int namingByte;
+        IpAddress destination;
+        bool fragment;
+        if (data[0] >> 4 == 4)
+        {
+            if (!Ipv4Header.TryParse(data, out Ipv4Header ipv4, out _))
+            {
+                return Status.Malformed;
+            }
+
+            ipsecOffset = ipv4.HeaderLength;
+            namingByte = 9;
+            destination = ipv4.Destination;
+            fragment = ipv4.IsFragment;
+            if (!IsIpsec(ipv4.Protocol))
+            {
+                return Status.NotIpsec;
+            }
+        }
+        else
+        {
+            if (!Ipv6ExtensionWalker.TryWalk(data, out Ipv6ExtensionChain chain, out _))
+            {
+                return Status.Malformed;
+            }
+
+            destination = new Ipv6Header(data).Destination;
+            fragment = chain.HasFragmentHeader;
+            ipsecOffset = chain.IpsecHeaderOffset;
+            namingByte = chain.IpsecHeaderNextHeaderOffset;
+            if (ipsecOffset == 0 && !(fragment && IsIpsec(chain.UpperLayerProtocol)))
+            {
+                return Status.NotIpsec;
+            }
+        }
+
+        if (fragment)
+        {
+            return Status.Fragment;
+        }
+
+        var protocol = (IpsecProtocol)data[namingByte];
+        ReadOnlySpan<byte> ipsec = data[ipsecOffset..];
+        (uint spi, uint sequence, bool complete) = protocol switch
+        {
+            IpsecProtocol.Esp when ipsec.Length >= EspMinimum =>
+                (BinaryPrimitives.ReadUInt32BigEndian(ipsec), BinaryPrimitives.ReadUInt32BigEndian(ipsec[4..]), true),
+            IpsecProtocol.Ah when ipsec.Length >= AhMinimum =>
+                (BinaryPrimitives.ReadUInt32BigEndian(ipsec[4..]), BinaryPrimitives.ReadUInt32BigEndian(ipsec[8..]), true),
+            IpsecProtocol.IpComp when ipsec.Length >= IpCompLength =>
+                (BinaryPrimitives.ReadUInt16BigEndian(ipsec[2..]), 0u, true),
+            _ => (0u, 0u, false),
+        };
+        if (!complete)
+        {
+            return Status.Malformed;
+        }
+
+        packet.SetNetworkHeader(0);
+        packet.SetTransportHeader(ipsecOffset);
+        packet.NextHeaderFieldOffset = namingByte;
+        header = new InboundHeader(protocol, destination, spi, sequence);
+        return Status.Found;
+    }
+
+    private static bool IsIpsec(IpProtocol protocol) => protocol is IpProtocol.Esp or IpProtocol.Ah or IpProtocol.IpComp;
+}

@@ -1,0 +1,45 @@
+using Netipsec.Policies;
+using Netipsec.States;
+using Netipsec.Transforms;
+
+namespace Netipsec.Engine;
+
+/// <summary>
+/// The composition root of one IPsec instance: its SAD, SPD, transforms, MIB counters, key-manager events and
+/// clock, shared by <see cref="XfrmOutput"/> and <see cref="XfrmInput"/>. Nothing here is global; a process may
+/// hold several engines (the test harness runs one per simulated host).
+/// </summary>
+public sealed class XfrmEngine
+{
+    public XfrmEngine(TimeProvider time, XfrmTypeRegistry types, SadOptions? sadOptions = null)
+    {
+        ArgumentNullException.ThrowIfNull(time);
+        ArgumentNullException.ThrowIfNull(types);
+        Time = time;
+        Types = types;
+        Events = new KeyManagerEvents();
+        States = new SecurityAssociationDatabase(time, Events, options: (sadOptions ?? new SadOptions()) with { Types = types });
+        Policies = new SecurityPolicyDatabase(time, Events);
+    }
+
+    public TimeProvider Time { get; }
+
+    public XfrmTypeRegistry Types { get; }
+
+    /// <summary>Where ACQUIRE and EXPIRE go: register key managers (PF_KEY, tests) here.</summary>
+    public KeyManagerEvents Events { get; }
+
+    public SecurityAssociationDatabase States { get; }
+
+    public SecurityPolicyDatabase Policies { get; }
+
+    /// <summary>The 28 XFRM MIB counters.</summary>
+    public XfrmStatistics Statistics { get; } = new();
+
+    /// <summary>Applies every lifetime that ran out (SAs, policies, acquire states); the host calls it about once a second.</summary>
+    public void RunExpiry()
+    {
+        States.RunExpiry();
+        Policies.RunExpiry();
+    }
+}

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+using System.Security.Cryptography;
 using Netipsec.Packets;
 using Netipsec.States;
 using Netipsec.Tests.Packets;
@@ -87,5 +89,58 @@ internal static class EspTestData
         packet.SetTransportHeader(headers.Length);
         packet.NextHeaderFieldOffset = nextHeaderFieldOffset;
         return packet;
+    }
+
+    /// <summary>
+    /// An ESP packet (header, IV, ciphertext, ICV) sealed straight with AesGcm, for plaintexts Output would never
+    /// produce (bad padding, long padding).
+    /// </summary>
+    public static byte[] SealByHand(byte[] keyMaterial, uint spi, ulong sequence, ulong iv, byte[] plaintext, bool extendedSequenceNumbers = false, int icvLength = 16)
+    {
+        byte[] packet = new byte[GapLength + plaintext.Length + icvLength];
+        BinaryPrimitives.WriteUInt32BigEndian(packet, spi);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), (uint)sequence);
+        BinaryPrimitives.WriteUInt64BigEndian(packet.AsSpan(8), iv);
+        using var aead = new AesGcm(keyMaterial.AsSpan(0, keyMaterial.Length - 4), icvLength);
+        aead.Encrypt(
+            Nonce(keyMaterial, packet.AsSpan(8, 8)),
+            plaintext,
+            packet.AsSpan(GapLength, plaintext.Length),
+            packet.AsSpan(GapLength + plaintext.Length),
+            Aad(spi, sequence, extendedSequenceNumbers));
+        return packet;
+    }
+
+    /// <summary>Decrypts an ESP packet straight with AesGcm and returns payload || padding || pad length || next header.</summary>
+    public static byte[] OpenByHand(byte[] keyMaterial, ReadOnlySpan<byte> esp, ulong sequence, bool extendedSequenceNumbers = false, int icvLength = 16)
+    {
+        uint spi = BinaryPrimitives.ReadUInt32BigEndian(esp);
+        byte[] plaintext = new byte[esp.Length - GapLength - icvLength];
+        using var aead = new AesGcm(keyMaterial.AsSpan(0, keyMaterial.Length - 4), icvLength);
+        aead.Decrypt(
+            Nonce(keyMaterial, esp.Slice(8, 8)),
+            esp.Slice(GapLength, plaintext.Length),
+            esp[^icvLength..],
+            plaintext,
+            Aad(spi, sequence, extendedSequenceNumbers));
+        return plaintext;
+    }
+
+    private static byte[] Nonce(byte[] keyMaterial, ReadOnlySpan<byte> iv) => [.. keyMaterial.AsSpan(keyMaterial.Length - 4), .. iv];
+
+    private static byte[] Aad(uint spi, ulong sequence, bool extendedSequenceNumbers)
+    {
+        byte[] aad = new byte[extendedSequenceNumbers ? 12 : 8];
+        BinaryPrimitives.WriteUInt32BigEndian(aad, spi);
+        if (extendedSequenceNumbers)
+        {
+            BinaryPrimitives.WriteUInt64BigEndian(aad.AsSpan(4), sequence);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(aad.AsSpan(4), (uint)sequence);
+        }
+
+        return aad;
     }
 }

@@ -5,7 +5,7 @@ using SharpFuzz;
 //   Netipsec.Fuzz <target>               read inputs from AFL (instrumented build)
 //   Netipsec.Fuzz <target> seeds <dir>   write the target's seed inputs into dir
 //   Netipsec.Fuzz <target> replay <dir>  run every file of dir once, uninstrumented (to reproduce a crash)
-IFuzzTarget[] targets = [new PacketFuzzTarget()];
+IFuzzTarget[] targets = [new PacketFuzzTarget(), new EspInputFuzzTarget()];
 
 IFuzzTarget? target = args.Length > 0 ? Array.Find(targets, t => t.Name == args[0]) : null;
 if (target is null)

@@ -6,7 +6,10 @@ public enum TransformStatus
     /// <summary>Done; the packet is transformed in place.</summary>
     Ok,
 
-    /// <summary>The SA's algorithms or key sizes are not supported by this transform (Init only).</summary>
+    /// <summary>
+    /// Init: the SA's algorithms or key sizes are not supported by this transform. Output/Input: the SA was never
+    /// prepared by Init, or already destroyed.
+    /// </summary>
     Unsupported,
 
     /// <summary>The ICV did not verify: forged, corrupted or wrongly keyed (input only; counts as an integrity failure).</summary>

@@ -1,6 +1,7 @@
 using Netipsec.Packets;
 using Netipsec.States;
 using Netipsec.Transforms;
+using Netipsec.Tests.States;
 using static Netipsec.Tests.States.SadTestData;
 
 namespace Netipsec.Tests.Transforms;
@@ -52,9 +53,9 @@ public sealed class XfrmTypeRegistryTests
         var esp = new RecordingType(IpsecProtocol.Esp);
         var db = new SecurityAssociationDatabase(NewClock(), options: new SadOptions { Types = new XfrmTypeRegistry(esp) });
 
-        Assert.Equal(SadStatus.Unsupported, db.Add(Esp(0x1001)));
+        Assert.Equal(SadStatus.Unsupported, db.Add(SadTestData.Esp(0x1001)));
         Assert.Equal(0, db.Count);
-        Assert.Equal(SadStatus.Ok, db.Add(Esp(0x1002)));
+        Assert.Equal(SadStatus.Ok, db.Add(SadTestData.Esp(0x1002)));
         Assert.Equal(SadStatus.Unsupported, db.Add(Ah(0x1004)));
         Assert.Equal(SadStatus.Ok, db.Delete(new SaId(Peer, 0x1002, IpsecProtocol.Esp)));
 
@@ -68,7 +69,7 @@ public sealed class XfrmTypeRegistryTests
         var db = new SecurityAssociationDatabase(NewClock(), options: new SadOptions { Types = new XfrmTypeRegistry(esp) });
         Assert.Equal(SadStatus.Ok, db.GetSpi(Peer, Local, IpsecProtocol.Esp, XfrmMode.Transport, 0, 0x2000, 0x2000, 0, out _));
 
-        Assert.Equal(SadStatus.Ok, db.Update(Esp(0x2000), out SecurityAssociation? installed));
+        Assert.Equal(SadStatus.Ok, db.Update(SadTestData.Esp(0x2000), out SecurityAssociation? installed));
         Assert.Equal(SaState.Mature, installed!.State);
         Assert.Equal(["init 2000"], esp.Calls);
     }

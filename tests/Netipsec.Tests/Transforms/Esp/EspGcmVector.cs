@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Globalization;
-using System.Runtime.CompilerServices;
 
 namespace Netipsec.Tests.Transforms.Esp;
 
@@ -79,6 +78,7 @@ internal sealed record EspGcmVector(
         Convert.FromHexString(fields["ciphertext"]));
 
     // The file sits next to this source file; the test project does not copy it to the output.
-    private static string VectorFile([CallerFilePath] string thisFile = "") =>
-        Path.Combine(Path.GetDirectoryName(thisFile)!, "Vectors", "esp-gcm.txt");
+    // Copied next to the test assembly by the project file, so the tests run from any checkout or build folder.
+    private static string VectorFile() =>
+        Path.Combine(AppContext.BaseDirectory, "Transforms", "Esp", "Vectors", "esp-gcm.txt");
 }

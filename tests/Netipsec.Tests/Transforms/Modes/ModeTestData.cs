@@ -66,9 +66,13 @@ internal static class ModeTestData
         return options;
     }
 
+    /// <summary>A packet holding <paramref name="bytes"/>, its headroom dirty as if earlier packets had used it.</summary>
     public static Packet Rent(PacketPool pool, ReadOnlySpan<byte> bytes)
     {
         Packet packet = pool.Rent();
+        int headroom = packet.Headroom;
+        packet.Push(headroom).Fill(0xDD);
+        packet.Pull(headroom);
         packet.CopyBack(0, bytes);
         return packet;
     }

@@ -1,0 +1,176 @@
+using System.Security.Cryptography;
+using Netipsec.Packets;
+using Netipsec.States;
+
+namespace Netipsec.Transforms.Modes;
+
+/// <summary>
+/// Tunnel mode (RFC 4301 §5.1.2): the whole IP packet becomes the payload of a new outer header from the SA's source
+/// to its destination, in any of the four family combinations (4in4, 6in6, 4in6, 6in4). Thread-safe; allocates nothing.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Outer header on output (RFC 4301 §5.1.2.1): DSCP copied from the inner header; ECN per RFC 6040 §4.1 normal mode
+/// (a copy, except CE becomes ECT(0)); TTL / hop limit 64. IPv4: no options, DF copied from an inner IPv4 header and
+/// set over an inner IPv6 packet (which may not be fragmented on the way; Linux does the same), a fresh identification.
+/// IPv6: flow label 0 — the tunnel carries many inner flows under one SA and copying or hashing their labels would let
+/// an observer tell the encrypted flows apart.
+/// </para>
+/// <para>
+/// On input the outer header is removed and its ECN field merged into the inner one per RFC 6040 §4.2; the outer
+/// DSCP is not copied in (RFC 4301 §5.1.2.1 leaves that to configuration; Linux does it only when asked). The inner
+/// TTL / hop limit is left alone: decrementing it is the forwarding code's job, done only when the inner packet is
+/// actually forwarded. Bytes behind the inner packet's own length (ESP TFC padding, RFC 4303 §2.7) are cut off.
+/// </para>
+/// </remarks>
+internal static class TunnelMode
+{
+    private const byte OuterTimeToLive = 64;
+
+    // One counter for all tunnels, so outer datagrams between the same endpoints never share an identification
+    // while they may still be reassembled (RFC 6864 §4.1); it starts at a random value so it reveals nothing.
+    private static int s_identification = RandomNumberGenerator.GetInt32(ushort.MaxValue + 1);
+
+    /// <summary>Adds the outer header and the gap; see <see cref="XfrmModes.PrepareOutput"/>.</summary>
+    public static ModeStatus PrepareOutput(SecurityAssociation sa, Packet packet, int headerLength, int trailerLength)
+    {
+        IpVersion outerVersion = sa.Destination.Version;
+        if (outerVersion == IpVersion.None || sa.Source.Version != outerVersion)
+        {
+            return ModeStatus.Unsupported;
+        }
+
+        if (!ModePacket.TryStartOutput(packet, out IpVersion innerVersion, out _))
+        {
+            return ModeStatus.Malformed;
+        }
+
+        int outerLength = outerVersion == IpVersion.V4 ? Ipv4Header.MinLength : Ipv6Header.Length;
+        if (!ModePacket.FitsLengthField(outerVersion, (long)packet.Length + outerLength + headerLength + trailerLength)
+            || !ModePacket.TryEnsureRoom(packet, outerLength + headerLength, trailerLength))
+        {
+            return ModeStatus.NoRoom;
+        }
+
+        byte innerTrafficClass;
+        bool dontFragment;
+        if (innerVersion == IpVersion.V4)
+        {
+            var inner = new Ipv4Header(packet.Data);
+            innerTrafficClass = (byte)((inner.Dscp << 2) | inner.Ecn);
+            dontFragment = inner.DontFragment;
+        }
+        else
+        {
+            innerTrafficClass = new Ipv6Header(packet.Data).TrafficClass;
+            dontFragment = true;
+        }
+
+        byte outerTrafficClass = (byte)((innerTrafficClass & 0xFC) | EcnTunneling.Encapsulate(innerTrafficClass & 0x03));
+        packet.Push(headerLength).Clear();
+        Span<byte> outer = packet.Push(outerLength);
+        outer.Clear();
+        if (outerVersion == IpVersion.V4)
+        {
+            _ = new Ipv4Header(outer)
+            {
+                Version = 4,
+                HeaderLength = Ipv4Header.MinLength,
+                Dscp = outerTrafficClass >> 2,
+                Ecn = outerTrafficClass & 0x03,
+                Identification = (ushort)Interlocked.Increment(ref s_identification),
+                DontFragment = dontFragment,
+                TimeToLive = OuterTimeToLive,
+                Protocol = (IpProtocol)sa.Protocol,
+                Source = sa.Source,
+                Destination = sa.Destination,
+            };
+        }
+        else
+        {
+            _ = new Ipv6Header(outer)
+            {
+                Version = 6,
+                TrafficClass = outerTrafficClass,
+                NextHeader = (IpProtocol)sa.Protocol,
+                HopLimit = OuterTimeToLive,
+                Source = sa.Source,
+                Destination = sa.Destination,
+            };
+        }
+
+        packet.SetNetworkHeader(0);
+        packet.SetTransportHeader(outerLength);
+        packet.InnerProtocol = innerVersion == IpVersion.V4 ? IpProtocol.IpInIp : IpProtocol.Ipv6;
+        packet.NextHeaderFieldOffset = outerVersion == IpVersion.V4 ? Ipv4Header.ProtocolOffset : Ipv6Header.NextHeaderOffset;
+        return ModeStatus.Ok;
+    }
+
+    /// <summary>Removes the outer header(s) and applies RFC 6040 decapsulation; see <see cref="XfrmModes.Input"/>.</summary>
+    public static ModeStatus Input(Packet packet)
+    {
+        IpVersion expected = packet.InnerProtocol switch
+        {
+            IpProtocol.IpInIp => IpVersion.V4,
+            IpProtocol.Ipv6 => IpVersion.V6,
+            _ => IpVersion.None,
+        };
+        if (expected == IpVersion.None || !ModePacket.TryStartInput(packet, out IpVersion outerVersion))
+        {
+            return ModeStatus.Malformed;
+        }
+
+        int transport = packet.TransportOffset;
+        Span<byte> inner = packet.Data[transport..];
+        int innerHeaderLength = Ipv6Header.Length;
+        int innerLength;
+        PacketError error = expected == IpVersion.V4
+            ? Ipv4Header.Validate(inner, out innerHeaderLength, out innerLength)
+            : Ipv6Header.Validate(inner, out innerLength);
+        if (error != PacketError.None)
+        {
+            return ModeStatus.Malformed;
+        }
+
+        int outerEcn = TrafficClass(packet.Data, outerVersion) & 0x03;
+        int innerTrafficClass = TrafficClass(inner, expected);
+        int innerEcn = EcnTunneling.Decapsulate(innerTrafficClass & 0x03, outerEcn);
+        if (innerEcn == EcnTunneling.Drop)
+        {
+            return ModeStatus.EcnDrop;
+        }
+
+        SetEcn(inner, expected, innerEcn);
+        packet.Trim(transport + innerLength);
+        packet.Pull(transport);
+        packet.SetNetworkHeader(0);
+        packet.SetTransportHeader(innerHeaderLength);
+        return ModeStatus.Ok;
+    }
+
+    /// <summary>The IPv4 type-of-service byte or the IPv6 traffic class of a header known to be long enough.</summary>
+    private static int TrafficClass(Span<byte> header, IpVersion version) =>
+        version == IpVersion.V4 ? header[Ipv4Header.TypeOfServiceOffset] : new Ipv6Header(header).TrafficClass;
+
+    /// <summary>Stores a new ECN field, keeping an IPv4 checksum right incrementally (RFC 1624) so a bad one stays bad.</summary>
+    private static void SetEcn(Span<byte> header, IpVersion version, int ecn)
+    {
+        if (version == IpVersion.V6)
+        {
+            var ipv6 = new Ipv6Header(header);
+            ipv6.TrafficClass = (byte)((ipv6.TrafficClass & 0xFC) | ecn);
+            return;
+        }
+
+        var ipv4 = new Ipv4Header(header);
+        if (ipv4.Ecn == ecn)
+        {
+            return;
+        }
+
+        ushort oldWord = (ushort)((header[Ipv4Header.VersionAndIhlOffset] << 8) | header[Ipv4Header.TypeOfServiceOffset]);
+        ipv4.Ecn = ecn;
+        ushort newWord = (ushort)((header[Ipv4Header.VersionAndIhlOffset] << 8) | header[Ipv4Header.TypeOfServiceOffset]);
+        ipv4.Checksum = InternetChecksum.Update(ipv4.Checksum, oldWord, newWord);
+    }
+}

@@ -341,12 +341,25 @@ public sealed class Packet
     /// <exception cref="ArgumentOutOfRangeException">A request is negative or the buffer would exceed <see cref="PacketPool.MaxBufferSize"/>.</exception>
     public void EnsureRoom(int headroom, int tailroom)
     {
+        if (!TryEnsureRoom(headroom, tailroom))
+        {
+            throw new ArgumentOutOfRangeException(nameof(headroom), "The packet would outgrow the pool's largest buffer.");
+        }
+    }
+
+    /// <summary>
+    /// Like <see cref="EnsureRoom"/>, for the data path: false, changing nothing, when the room would need a buffer
+    /// larger than <see cref="PacketPool.MaxBufferSize"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A request is negative.</exception>
+    public bool TryEnsureRoom(int headroom, int tailroom)
+    {
         ThrowIfReturned();
         ArgumentOutOfRangeException.ThrowIfNegative(headroom);
         ArgumentOutOfRangeException.ThrowIfNegative(tailroom);
         if (_start >= headroom && Tailroom >= tailroom)
         {
-            return;
+            return true;
         }
 
         int kept = _start - LowestKeptPosition();
@@ -356,11 +369,15 @@ public sealed class Packet
         {
             // Enough free space in this buffer: slide the data as little as possible.
             Relocate(_buffer, Math.Clamp(_start, lowest, highest), kept);
-            return;
+            return true;
         }
 
         long size = (long)Math.Max(headroom, _start) + _length + Math.Max(tailroom, Tailroom);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(size, PacketPool.MaxBufferSize, nameof(headroom));
+        if (size > PacketPool.MaxBufferSize)
+        {
+            return false;
+        }
+
         byte[] old = _buffer;
         byte[] larger = Pool.RentLargeBuffer((int)size);
         Relocate(larger, Math.Max(headroom, _start), kept);
@@ -368,6 +385,8 @@ public sealed class Packet
         {
             Pool.ReturnLargeBuffer(old);
         }
+
+        return true;
     }
 
     /// <summary>Clears data, marks and metadata for the next renter; gives back a grown buffer.</summary>

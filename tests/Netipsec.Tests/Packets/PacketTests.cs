@@ -378,6 +378,11 @@ public sealed class PacketTests
         Assert.Equal(PoolHeadroom, packet.Headroom);
         Assert.Throws<ArgumentOutOfRangeException>(() => packet.EnsureHeadroom(-1));
         Assert.Throws<ArgumentOutOfRangeException>(() => packet.EnsureTailroom(PacketPool.MaxBufferSize));
+        int length = packet.Length;
+        Assert.False(packet.TryEnsureRoom(0, PacketPool.MaxBufferSize));
+        Assert.Equal(length, packet.Length);
+        Assert.True(packet.TryEnsureRoom(0, 4096));
+        Assert.True(packet.Tailroom >= 4096);
         Assert.Equal(Sequence(10), packet.Data.ToArray());
     }
 

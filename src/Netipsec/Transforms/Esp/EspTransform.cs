@@ -140,15 +140,10 @@ public sealed class EspTransform : IXfrmType
         int payloadLength = packet.Length - payloadOffset;
         int encryptedLength = payloadLength + EspTrailer.PaddingLength(payloadLength) + EspTrailer.FixedLength;
         int trailerLength = encryptedLength - payloadLength + state.IcvLength;
-        if (packet.Tailroom < trailerLength)
+        // The mode normally made the room; growing can only fail beyond the pool's largest buffer.
+        if (!packet.TryEnsureRoom(0, trailerLength))
         {
-            // The mode normally made the room; growing can only fail beyond the pool's largest buffer.
-            if ((long)packet.Headroom + packet.Length + trailerLength > PacketPool.MaxBufferSize)
-            {
-                return TransformStatus.NoRoom;
-            }
-
-            packet.EnsureTailroom(trailerLength);
+            return TransformStatus.NoRoom;
         }
 
         if (!state.TryTakeIv(out ulong iv))

@@ -111,7 +111,7 @@ internal static class BeetMode
         int front = BeetPseudoHeader.FixedLength + BeetPseudoHeader.PaddingFor(optionsLength);
         int added = headerLength + front;
         if (!ModePacket.FitsLengthField(IpVersion.V4, (long)packet.Length + added + trailerLength)
-            || !ModePacket.TryEnsureRoom(packet, added, trailerLength))
+            || !packet.TryEnsureRoom(added, trailerLength))
         {
             return ModeStatus.NoRoom;
         }

@@ -117,44 +117,6 @@ internal static class ModePacket
         length <= (version == IpVersion.V4 ? MaxIpv4Length : MaxIpv6Length);
 
     /// <summary>
-    /// Makes sure the packet has the head- and tailroom asked for, growing its buffer if needed; false instead of an
-    /// exception when that would take a buffer larger than <see cref="PacketPool.MaxBufferSize"/>.
-    /// </summary>
-    /// <remarks>
-    /// Follows <see cref="Packet.EnsureRoom"/>'s documented rules: it slides the data inside the buffer when the room,
-    /// plus any pulled bytes a header mark still points at, fits; otherwise it moves to a buffer of the larger head- and
-    /// tailroom around the data, which must not exceed the pool's limit.
-    /// </remarks>
-    public static bool TryEnsureRoom(Packet packet, int headroom, int tailroom)
-    {
-        if (packet.Headroom >= headroom && packet.Tailroom >= tailroom)
-        {
-            return true;
-        }
-
-        int kept = 0;
-        if (packet.HasNetworkHeader)
-        {
-            kept = Math.Max(kept, -packet.NetworkOffset);
-        }
-
-        if (packet.HasTransportHeader)
-        {
-            kept = Math.Max(kept, -packet.TransportOffset);
-        }
-
-        bool fitsInPlace = (long)Math.Max(headroom, kept) + packet.Length + tailroom <= packet.Capacity;
-        long grown = (long)Math.Max(headroom, packet.Headroom) + packet.Length + Math.Max(tailroom, packet.Tailroom);
-        if (!fitsInPlace && grown > PacketPool.MaxBufferSize)
-        {
-            return false;
-        }
-
-        packet.EnsureRoom(headroom, tailroom);
-        return true;
-    }
-
-    /// <summary>
     /// Writes the length of the IP packet that runs from the network header to the end of the data into its header:
     /// IPv4 total length (and a recomputed header checksum), or IPv6 payload length.
     /// </summary>

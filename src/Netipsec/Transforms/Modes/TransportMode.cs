@@ -62,7 +62,7 @@ internal static class TransportMode
         }
 
         if (!ModePacket.FitsLengthField(version, (long)packet.Length + headerLength + trailerLength)
-            || !ModePacket.TryEnsureRoom(packet, headerLength, trailerLength))
+            || !packet.TryEnsureRoom(headerLength, trailerLength))
         {
             return ModeStatus.NoRoom;
         }

@@ -47,7 +47,7 @@ internal static class TunnelMode
 
         int outerLength = outerVersion == IpVersion.V4 ? Ipv4Header.MinLength : Ipv6Header.Length;
         if (!ModePacket.FitsLengthField(outerVersion, (long)packet.Length + outerLength + headerLength + trailerLength)
-            || !ModePacket.TryEnsureRoom(packet, outerLength + headerLength, trailerLength))
+            || !packet.TryEnsureRoom(outerLength + headerLength, trailerLength))
         {
             return ModeStatus.NoRoom;
         }

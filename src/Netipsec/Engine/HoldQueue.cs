@@ -118,8 +118,9 @@ public sealed class HoldQueue
     /// <param name="retry">
     /// Resolves the packet's bundle again. <see cref="HeldPacketVerdict.Taken"/>: the callback now owns the packet
     /// (sent it, or dropped and counted it). <see cref="HeldPacketVerdict.Keep"/>: it stays held, and so do the
-    /// policy's later packets until the next pass. It must not throw, and must not call <see cref="TryHold"/> for the
-    /// packet it is offered.
+    /// policy's later packets until the next pass. It must not throw, must not call <see cref="TryHold"/> for the
+    /// packet it is offered, and must not call <see cref="Process{TState}"/> or <see cref="Clear"/> (a pass relies on
+    /// being the only one taking packets off the queues); an SA added from the callback is picked up by the next pass.
     /// </param>
     /// <returns>How many packets were taken, expired and purged for dead policies.</returns>
     public HoldQueueSweep Process<TState>(TState state, Func<TState, SecurityPolicy, Packet, HeldPacketVerdict> retry)

@@ -14,6 +14,7 @@ public readonly struct BundleResolution
         DropReason = dropReason;
     }
 
+    /// <summary>Whether a bundle was built, an SA is missing, or the bundle cannot be built.</summary>
     public BundleStatus Status { get; }
 
     /// <summary>The bundle when <see cref="Status"/> is <see cref="BundleStatus.Ok"/>, else null.</summary>

@@ -1,0 +1,186 @@
+using Netipsec.Engine;
+using Netipsec.Packets;
+using Netipsec.Policies;
+using Netipsec.States;
+using static Netipsec.Tests.Engine.EngineTestData;
+
+namespace Netipsec.Tests.Engine;
+
+public sealed class FlowCacheTests
+{
+    private readonly EngineTestData _data = new();
+
+    [Fact]
+    public void A_second_lookup_of_a_flow_is_served_from_the_cache()
+    {
+        SecurityAssociation esp = _data.Install(IpsecProtocol.Esp, 0x1000, HostA, HostB);
+        SecurityPolicy policy = _data.Install(Policy(PolicyDirection.Out, Transport(IpsecProtocol.Esp)));
+        var cache = new FlowCache(_data.Resolver);
+
+        FlowCacheEntry first = cache.Lookup(PolicyDirection.Out, HostFlow());
+        FlowCacheEntry second = cache.Lookup(PolicyDirection.Out, HostFlow());
+
+        Assert.Same(first, second);
+        Assert.Same(policy, first.Policy);
+        Assert.Equal(BundleStatus.Ok, first.Resolution.Status);
+        Assert.Same(esp, Assert.Single(first.Resolution.Bundle!.States));
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public void Different_flows_and_directions_get_their_own_entries()
+    {
+        _data.Install(Policy(PolicyDirection.Out, Transport(IpsecProtocol.Esp)));
+        var cache = new FlowCache(_data.Resolver);
+
+        FlowCacheEntry out443 = cache.Lookup(PolicyDirection.Out, HostFlow(destinationPort: 443));
+        FlowCacheEntry out80 = cache.Lookup(PolicyDirection.Out, HostFlow(destinationPort: 80));
+        FlowCacheEntry in443 = cache.Lookup(PolicyDirection.In, HostFlow(destinationPort: 443));
+
+        Assert.NotSame(out443, out80);
+        Assert.Null(in443.Policy);
+        Assert.Equal(3, cache.Count);
+    }
+
+    [Fact]
+    public void A_hit_allocates_nothing()
+    {
+        _data.Install(IpsecProtocol.Esp, 0x1000, HostA, HostB);
+        _data.Install(Policy(PolicyDirection.Out, Transport(IpsecProtocol.Esp)));
+        var cache = new FlowCache(_data.Resolver);
+        Flow flow = HostFlow();
+        cache.Lookup(PolicyDirection.Out, flow);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            cache.Lookup(PolicyDirection.Out, flow);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void Packets_of_a_flow_waiting_for_an_SA_raise_one_ACQUIRE_and_get_the_bundle_once_it_is_added()
+    {
+        _data.Install(Policy(PolicyDirection.Out, Transport(IpsecProtocol.Esp)));
+        var cache = new FlowCache(_data.Resolver);
+
+        for (int i = 0; i < 50; i++)
+        {
+            Assert.Equal(BundleStatus.Missing, cache.Lookup(PolicyDirection.Out, HostFlow()).Resolution.Status);
+        }
+
+        Assert.Single(_data.Listener.Acquires);
+
+        SecurityAssociation esp = _data.Install(IpsecProtocol.Esp, 0x1000, HostA, HostB);
+        FlowCacheEntry entry = cache.Lookup(PolicyDirection.Out, HostFlow());
+        Assert.Equal(BundleStatus.Ok, entry.Resolution.Status);
+        Assert.Same(esp, Assert.Single(entry.Resolution.Bundle!.States));
+    }
+
+    [Fact]
+    public void A_missing_result_is_cached_until_the_SAD_changes()
+    {
+        _data.Install(Policy(PolicyDirection.Out, Transport(IpsecProtocol.Esp)));
+        var cache = new FlowCache(_data.Resolver);
+
+        // The ACQUIRE's own acquire state changes the SAD, so the first result is stale at once; the second sticks.
+        cache.Lookup(PolicyDirection.Out, HostFlow());
+        FlowCacheEntry settled = cache.Lookup(PolicyDirection.Out, HostFlow());
+
+        Assert.Same(settled, cache.Lookup(PolicyDirection.Out, HostFlow()));
+    }
+
+    [Fact]
+    public void An_SPD_change_invalidates_cached_entries()
+    {
+        _data.Install(IpsecProtocol.Esp, 0x1000, HostA, HostB);
+        _data.Install(Policy(PolicyDirection.Out, Transport(IpsecProtocol.Esp)));
+        var cache = new FlowCache(_data.Resolver);
+        FlowCacheEntry before = cache.Lookup(PolicyDirection.Out, HostFlow());
+
+        var block = new SecurityPolicy(PolicyDirection.Out, HostSelector, PolicyAction.Block);
+        Assert.Equal(SpdStatus.Ok, _data.Spd.Update(block));
+        FlowCacheEntry after = cache.Lookup(PolicyDirection.Out, HostFlow());
+
+        Assert.NotSame(before, after);
+        Assert.Same(block, after.Policy);
+        Assert.Equal(BundleStatus.None, after.Resolution.Status);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
+    public void An_SAD_change_invalidates_cached_bundles()
+    {
+        SecurityAssociation old = _data.Install(IpsecProtocol.Esp, 0x1000, HostA, HostB);
+        _data.Install(Policy(PolicyDirection.Out, Transport(IpsecProtocol.Esp)));
+        var cache = new FlowCache(_data.Resolver);
+        Assert.Same(old, cache.Lookup(PolicyDirection.Out, HostFlow()).Resolution.Bundle!.States[0]);
+
+        Assert.Equal(SadStatus.Ok, _data.Sad.Delete(old.Id));
+        SecurityAssociation replacement = _data.Install(IpsecProtocol.Esp, 0x1001, HostA, HostB);
+
+        Assert.Same(replacement, cache.Lookup(PolicyDirection.Out, HostFlow()).Resolution.Bundle!.States[0]);
+    }
+
+    [Fact]
+    public void Flows_without_a_policy_and_non_IPsec_policies_resolve_no_bundle()
+    {
+        var bypass = new SecurityPolicy(PolicyDirection.Out, HostSelector, PolicyAction.Bypass);
+        _data.Install(bypass);
+        var cache = new FlowCache(_data.Resolver);
+
+        FlowCacheEntry covered = cache.Lookup(PolicyDirection.Out, HostFlow());
+        FlowCacheEntry uncovered = cache.Lookup(PolicyDirection.Out, new Flow(HostB, HostA, IpProtocol.Udp, 53, 53));
+
+        Assert.Same(bypass, covered.Policy);
+        Assert.Equal(BundleStatus.None, covered.Resolution.Status);
+        Assert.Null(uncovered.Policy);
+        Assert.Equal(BundleStatus.None, uncovered.Resolution.Status);
+    }
+
+    [Fact]
+    public void Inbound_lookups_cache_the_policy_without_resolving()
+    {
+        SecurityPolicy inbound = _data.Install(Policy(PolicyDirection.In, Transport(IpsecProtocol.Esp)));
+        var cache = new FlowCache(_data.Resolver);
+
+        FlowCacheEntry entry = cache.Lookup(PolicyDirection.In, HostFlow());
+
+        Assert.Same(inbound, entry.Policy);
+        Assert.Equal(BundleStatus.None, entry.Resolution.Status);
+        Assert.Empty(_data.Listener.Acquires);
+    }
+
+    [Fact]
+    public void A_full_cache_is_cleared_before_the_next_insertion()
+    {
+        var cache = new FlowCache(_data.Resolver, capacity: 4);
+        for (ushort port = 1; port <= 4; port++)
+        {
+            cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: port));
+        }
+
+        Assert.Equal(4, cache.Count);
+        FlowCacheEntry kept = cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: 4));
+        Assert.Equal(4, cache.Count);
+
+        cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: 5));
+
+        Assert.Equal(1, cache.Count);
+        Assert.NotSame(kept, cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: 4)));
+    }
+
+    [Fact]
+    public void Clear_empties_the_cache()
+    {
+        var cache = new FlowCache(_data.Resolver);
+        FlowCacheEntry first = cache.Lookup(PolicyDirection.Out, HostFlow());
+
+        cache.Clear();
+
+        Assert.Equal(0, cache.Count);
+        Assert.NotSame(first, cache.Lookup(PolicyDirection.Out, HostFlow()));
+    }
+}

@@ -1,4 +1,5 @@
 using Netipsec.States;
+using Netipsec.Transforms.Esp;
 
 namespace Netipsec.Transforms;
 
@@ -25,6 +26,9 @@ public sealed class XfrmTypeRegistry
             slot = type;
         }
     }
+
+    /// <summary>Every transform Netipsec ships: ESP (AES-GCM).</summary>
+    public static XfrmTypeRegistry CreateDefault() => new(EspTransform.Instance);
 
     /// <summary>The transform of <paramref name="protocol"/>, or null when none is registered.</summary>
     public IXfrmType? Get(IpsecProtocol protocol) => _byProtocol[(byte)protocol];

@@ -1,0 +1,215 @@
+using Netipsec.Packets;
+using Netipsec.Policies;
+using Netipsec.States;
+using Netipsec.Transforms;
+using Netipsec.Transforms.Modes;
+
+namespace Netipsec.Engine;
+
+/// <summary>
+/// The Rx path (Linux's xfrm_input plus __xfrm_policy_check): takes every packet that arrives from the wire,
+/// removes its IPsec layers and checks the result against the inbound policy.
+/// <code>
+/// wire -> parse outer header, find AH/ESP/IPComp      (plain packet: straight to the policy check)
+///      -> SAD lookup (dst, spi, proto) -> state checks -> replay check
+///      -> type.Input (verify, decrypt) -> replay advance, lifetime accounting -> mode.Input
+///      -> again while the result is IPsec (nested SAs, at most 6), recording the secpath
+///      -> inbound policy check (in for local destinations, fwd otherwise) -> sink.Deliver
+/// </code>
+/// Every drop increments exactly one <see cref="DropReason"/> counter and returns the packet to its pool; nothing
+/// here throws for anything a packet contains.
+/// </summary>
+/// <remarks>Thread-safe: any number of threads may call <see cref="Input"/> at once (per-SA state is under each SA's lock).</remarks>
+public sealed class XfrmInput
+{
+    private readonly XfrmEngine _engine;
+    private readonly IXfrmInputSink _sink;
+    private readonly Func<IpAddress, bool> _isLocal;
+    private long _dummyPackets;
+
+    /// <param name="engine">The SAD, SPD, transforms and counters to use.</param>
+    /// <param name="sink">Where accepted packets go.</param>
+    /// <param name="isLocalAddress">
+    /// True for this host's own addresses: decapsulated traffic to them is checked against "in" policies, all other
+    /// traffic against "fwd" policies (it is forwarded). Null treats every destination as local.
+    /// </param>
+    public XfrmInput(XfrmEngine engine, IXfrmInputSink sink, Func<IpAddress, bool>? isLocalAddress = null)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(sink);
+        _engine = engine;
+        _sink = sink;
+        _isLocal = isLocalAddress ?? (static _ => true);
+    }
+
+    /// <summary>TFC dummy packets (next header 59) dropped by design; they are not errors, so no MIB counter holds them.</summary>
+    public long DummyPackets => Interlocked.Read(ref _dummyPackets);
+
+    /// <summary>Processes one received packet; ownership passes to the engine whatever the verdict.</summary>
+    public XfrmVerdict Input(Packet packet)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
+        packet.Direction = PacketDirection.In;
+        while (true)
+        {
+            switch (InboundHeader.TryParse(packet, out InboundHeader header))
+            {
+                case InboundHeader.Status.NotIpsec:
+                    return CheckPolicyAndDeliver(packet);
+                case InboundHeader.Status.Malformed:
+                    return Drop(packet, DropReason.InHdrError);
+                case InboundHeader.Status.Fragment:
+                    // Outer fragments are reassembled before IPsec processing (as Linux's IP layer does); that
+                    // stage sits in front of this one, so a fragment here was not meant for us in pieces.
+                    return Drop(packet, DropReason.InHdrError);
+            }
+
+            DropReason reason = ProcessOneLayer(packet, header, out bool dummy);
+            if (dummy)
+            {
+                Interlocked.Increment(ref _dummyPackets);
+                packet.Pool.Return(packet);
+                return XfrmVerdict.Dummy;
+            }
+
+            if (reason != DropReason.None)
+            {
+                return Drop(packet, reason);
+            }
+        }
+    }
+
+    /// <summary>One turn of xfrm_input's loop: the SA of the outermost IPsec header, then its transform and mode.</summary>
+    private DropReason ProcessOneLayer(Packet packet, in InboundHeader header, out bool dummy)
+    {
+        dummy = false;
+        if (packet.SecPath.IsFull)
+        {
+            return DropReason.InBufferError; // deeper than XFRM_MAX_DEPTH
+        }
+
+        if (!_engine.States.TryLookupBySpi(header.Destination, header.Spi, header.Protocol, out SecurityAssociation? sa))
+        {
+            return DropReason.InNoStates;
+        }
+
+        DropReason stateProblem = CheckState(sa);
+        if (stateProblem != DropReason.None)
+        {
+            return stateProblem;
+        }
+
+        IXfrmType? type = _engine.Types.Get(sa.Protocol);
+        if (type is null)
+        {
+            return DropReason.InStateProtoError;
+        }
+
+        uint sequenceHigh = 0;
+        if (sa.ReplayWindow is { } window)
+        {
+            lock (sa.SyncRoot)
+            {
+                if (window.Check(header.SequenceLow, out sequenceHigh) is not ReplayVerdict.Accepted and var verdict)
+                {
+                    return CountReplay(sa, verdict);
+                }
+            }
+        }
+
+        switch (type.Input(sa, packet, sequenceHigh))
+        {
+            case TransformStatus.Ok:
+                break;
+            case TransformStatus.Dummy:
+                dummy = true;
+                return DropReason.None;
+            case TransformStatus.IntegrityFailed:
+                sa.Statistics.IncrementIntegrityFailures();
+                return DropReason.InStateProtoError;
+            case TransformStatus.Unsupported:
+                return DropReason.InStateExpired; // the SA was destroyed while the packet was in crypto
+            default:
+                return DropReason.InStateProtoError;
+        }
+
+        if (sa.ReplayWindow is { } advancing)
+        {
+            lock (sa.SyncRoot)
+            {
+                // A duplicate may have raced this packet between the check and here: only one of them passes.
+                if (advancing.Advance(header.SequenceLow, sequenceHigh) is not ReplayVerdict.Accepted and var verdict)
+                {
+                    return CountReplay(sa, verdict);
+                }
+            }
+        }
+
+        _engine.States.Account(sa, packet.Length);
+        packet.SecPath.TryAdd(sa);
+        switch (XfrmModes.Input(sa, packet))
+        {
+            case ModeStatus.Ok:
+                break;
+            default:
+                return DropReason.InStateModeError;
+        }
+
+        // Linux checks a tunnel SA's selector against the packet it carried (XfrmInStateMismatch), layer by layer.
+        if (sa.Mode != XfrmMode.Transport && sa.InnerSelector is not null
+            && (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _)
+                || !InboundPolicyCheck.InnerSelectorAllows(sa, flow)))
+        {
+            return DropReason.InStateMismatch;
+        }
+
+        return DropReason.None;
+    }
+
+    /// <summary>Linux's state checks: usable, not expired.</summary>
+    private static DropReason CheckState(SecurityAssociation sa) => sa.State switch
+    {
+        SaState.Mature or SaState.Dying => DropReason.None,
+        SaState.Larval => DropReason.InStateInvalid,
+        _ => DropReason.InStateExpired,
+    };
+
+    private static DropReason CountReplay(SecurityAssociation sa, ReplayVerdict verdict)
+    {
+        if (verdict == ReplayVerdict.TooOld)
+        {
+            sa.Statistics.IncrementReplayWindow();
+        }
+        else
+        {
+            sa.Statistics.IncrementReplay();
+        }
+
+        return DropReason.InStateSeqError;
+    }
+
+    private XfrmVerdict CheckPolicyAndDeliver(Packet packet)
+    {
+        if (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _))
+        {
+            return Drop(packet, packet.SecPath.Count == 0 ? DropReason.InHdrError : DropReason.InStateModeError);
+        }
+
+        PolicyDirection direction = _isLocal(flow.Destination) ? PolicyDirection.In : PolicyDirection.Fwd;
+        DropReason reason = InboundPolicyCheck.Check(_engine.Policies, direction, flow, packet.SecPath, packet.Length);
+        if (reason != DropReason.None)
+        {
+            return Drop(packet, reason);
+        }
+
+        _sink.Deliver(packet);
+        return XfrmVerdict.Passed;
+    }
+
+    private XfrmVerdict Drop(Packet packet, DropReason reason)
+    {
+        _engine.Statistics.Increment(reason);
+        packet.Pool.Return(packet);
+        return XfrmVerdict.Dropped;
+    }
+}

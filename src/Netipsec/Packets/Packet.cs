@@ -398,6 +398,16 @@ public sealed class Packet
         _length = 0;
         _networkHeader = Unset;
         _transportHeader = Unset;
+        ResetMetadata();
+        return grown;
+    }
+
+    /// <summary>
+    /// Forgets everything the stack attached to the packet (secpath, marks, interface, divert tag, offload state),
+    /// keeping the bytes: what happens when a packet leaves one host for another, since a wire carries only bytes.
+    /// </summary>
+    public void ResetMetadata()
+    {
         _secPath.Clear();
         Direction = default;
         InterfaceIndex = 0;
@@ -407,7 +417,6 @@ public sealed class Packet
         Offload = OffloadState.None;
         InnerProtocol = default;
         NextHeaderFieldOffset = 0;
-        return grown;
     }
 
     /// <summary>Overwrites the packet's own buffer so a use after return reads obvious garbage (diagnostic pools).</summary>

@@ -1,0 +1,81 @@
+using Netipsec.Engine;
+using Netipsec.Packets;
+using Netipsec.Transforms;
+
+namespace Netipsec.Simulation;
+
+/// <summary>
+/// A host or security gateway on a <see cref="SimulatedNetwork"/>, with its own IPsec engine: what it sends goes
+/// through <see cref="XfrmOutput"/>, what it receives through <see cref="XfrmInput"/>. Packets for its own addresses
+/// land in <see cref="Inbox"/>; others are forwarded (through its outbound policies), so a host with addresses on two
+/// sides acts as a gateway.
+/// </summary>
+/// <remarks>Not thread-safe, like the network.</remarks>
+public sealed class SimulatedHost : IXfrmOutputSink, IXfrmInputSink
+{
+    private readonly SimulatedNetwork _network;
+    private readonly HashSet<IpAddress> _addresses = [];
+
+    public SimulatedHost(string name, SimulatedNetwork network, TimeProvider time, XfrmOutputOptions? outputOptions = null, PacketPool? pool = null)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        Name = name;
+        _network = network;
+        Pool = pool ?? new PacketPool(1024);
+        Engine = new XfrmEngine(time, XfrmTypeRegistry.CreateDefault());
+        Output = new XfrmOutput(Engine, this, outputOptions);
+        Input = new XfrmInput(Engine, this, _addresses.Contains);
+    }
+
+    public string Name { get; }
+
+    public PacketPool Pool { get; }
+
+    public XfrmEngine Engine { get; }
+
+    public XfrmOutput Output { get; }
+
+    public XfrmInput Input { get; }
+
+    /// <summary>The next hop for everything this host sends (a security gateway), or null to reach destinations directly.</summary>
+    public SimulatedHost? Gateway { get; set; }
+
+    /// <summary>Packets delivered to this host's own addresses, as bytes, oldest first.</summary>
+    public List<byte[]> Inbox { get; } = [];
+
+    /// <summary>Gives the host an address on the network.</summary>
+    public SimulatedHost WithAddress(string address)
+    {
+        IpAddress parsed = IpAddress.Parse(address);
+        _network.Attach(this, parsed);
+        _addresses.Add(parsed);
+        return this;
+    }
+
+    /// <summary>Sends an IP packet from this host (the bytes are copied into a pooled packet).</summary>
+    public XfrmVerdict Send(ReadOnlySpan<byte> ipPacket)
+    {
+        Packet packet = Pool.Rent();
+        ipPacket.CopyTo(packet.Put(ipPacket.Length));
+        packet.SetNetworkHeader(0);
+        return Output.Output(packet);
+    }
+
+    internal void Receive(Packet packet) => Input.Input(packet);
+
+    void IXfrmOutputSink.Transmit(Packet packet) => _network.Carry(packet, this);
+
+    void IXfrmOutputSink.ReturnToSender(Packet icmpError) => ((IXfrmInputSink)this).Deliver(icmpError);
+
+    void IXfrmInputSink.Deliver(Packet packet)
+    {
+        if (FlowExtractor.TryExtract(packet.Data, 0, out Flow flow, out _) && !_addresses.Contains(flow.Destination))
+        {
+            Output.Output(packet); // forwarding: the outbound policies decide whether it enters a tunnel
+            return;
+        }
+
+        Inbox.Add(packet.Data.ToArray());
+        packet.Pool.Return(packet);
+    }
+}

@@ -1,0 +1,31 @@
+using Netipsec.Engine;
+using Netipsec.Simulation;
+
+namespace Netipsec.Tests.Simulation;
+
+/// <summary>The MIB counters of one simulated host, for asserting that exactly the expected one moved.</summary>
+internal sealed class SimulatedHostCounters(SimulatedHost host)
+{
+    private readonly long[] _before = Snapshot(host.Engine.Statistics);
+
+    public long Total => Snapshot(host.Engine.Statistics).Sum();
+
+    /// <summary>The counters that changed since this object was made, with their increase.</summary>
+    public Dictionary<DropReason, long> Changes()
+    {
+        long[] now = Snapshot(host.Engine.Statistics);
+        var changes = new Dictionary<DropReason, long>();
+        for (int i = 1; i < now.Length; i++)
+        {
+            if (now[i] != _before[i])
+            {
+                changes[(DropReason)i] = now[i] - _before[i];
+            }
+        }
+
+        return changes;
+    }
+
+    private static long[] Snapshot(XfrmStatistics statistics) =>
+        [.. Enumerable.Range(0, XfrmStatistics.CounterCount + 1).Select(i => statistics[(DropReason)i])];
+}

@@ -1,0 +1,62 @@
+using Netipsec.Engine;
+using Netipsec.Packets;
+using Netipsec.States;
+
+namespace Netipsec.Tests.Simulation;
+
+public sealed class SiteToSiteTunnelTests
+{
+    public static TheoryData<IpVersion, IpVersion> Families => new()
+    {
+        { IpVersion.V4, IpVersion.V4 },
+        { IpVersion.V6, IpVersion.V6 },
+        { IpVersion.V4, IpVersion.V6 },
+        { IpVersion.V6, IpVersion.V4 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Traffic_crosses_the_tunnel_both_ways_byte_for_byte(IpVersion inner, IpVersion outer)
+    {
+        var net = new SiteToSite(inner, outer);
+        byte[][] requests =
+        [
+            SimPackets.Ping(net.WestHostAddress, net.EastHostAddress),
+            SimPackets.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 200),
+            SimPackets.Tcp(net.WestHostAddress, net.EastHostAddress, 40000, 443, 1000),
+        ];
+        foreach (byte[] request in requests)
+        {
+            Assert.Equal(XfrmVerdict.Bypassed, net.WestHost.Send(request)); // the host itself has no policy
+        }
+
+        byte[] reply = SimPackets.Udp(net.EastHostAddress, net.WestHostAddress, 53, 5000, 300);
+        net.EastHost.Send(reply);
+
+        Assert.Equal(requests, net.EastHost.Inbox);
+        Assert.Equal([reply], net.WestHost.Inbox);
+        SecurityAssociation westOut = SiteToSite.StateOf(net.WestGateway, net.EastGatewayOuter, SiteToSite.WestToEastSpi);
+        SecurityAssociation eastIn = SiteToSite.StateOf(net.EastGateway, net.EastGatewayOuter, SiteToSite.WestToEastSpi);
+        Assert.Equal(3ul, westOut.SequenceCounter!.Current);
+        Assert.Equal(3ul, eastIn.ReplayWindow!.Highest);
+        Assert.Equal(3ul, eastIn.Current.Packets);
+        foreach (SimulatedHostCounters counters in new[] { new SimulatedHostCounters(net.WestGateway), new SimulatedHostCounters(net.EastGateway) })
+        {
+            Assert.Equal(0, counters.Total);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void What_crosses_between_the_gateways_is_esp_between_their_outer_addresses(IpVersion inner, IpVersion outer)
+    {
+        var net = new SiteToSite(inner, outer);
+        byte[] request = SimPackets.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 200);
+        net.WestHost.Send(request);
+
+        byte[] onTheWire = net.Network.Wire[1]; // [0] is host -> gateway
+        Assert.True(FlowExtractor.TryExtract(onTheWire, 0, out Flow flow, out _));
+        Assert.Equal((net.WestGatewayOuter, net.EastGatewayOuter, IpProtocol.Esp), (flow.Source, flow.Destination, flow.Protocol));
+        Assert.DoesNotContain(Convert.ToHexString(request.AsSpan(^40..)), Convert.ToHexString(onTheWire), StringComparison.Ordinal);
+    }
+}

@@ -1,177 +1,204 @@
+using System.Buffers.Binary;
 using Netipsec.Cli.Formatting;
+using Netipsec.Engine;
 using Netipsec.Packets;
 using Netipsec.Policies;
+using Netipsec.Simulation;
 using Netipsec.States;
 
 namespace Netipsec.Cli.Demo;
 
 /// <summary>
-/// The in-process demo: two security gateways, West and East, with a site-to-site ESP tunnel between their sites,
-/// configured the way a key manager would (policies in, out and fwd; one SA each way). A few packets go through
-/// the real policy and SA lookups, anti-replay and lifetime accounting; then both tables are printed.
+/// The in-process demo: two sites joined by an ESP tunnel between their gateways (<see cref="SiteToSiteScenario"/>),
+/// all in memory. Real packets (ping, UDP, TCP) cross the real engine both ways; then a captured ESP packet is
+/// replayed and one is forged, traffic to a site without SAs raises an ACQUIRE, and the gateways' tables and
+/// counters are printed.
 /// </summary>
 internal static class InProcessDemo
 {
-    private const byte AesGcm16 = 20; // PF_KEY's SADB_X_EALG_AES_GCM_ICV16 (RFC 4106)
-
-    private static readonly IpPrefix WestSite = IpPrefix.Parse("198.51.100.0/25");
-    private static readonly IpPrefix EastSite = IpPrefix.Parse("198.51.100.128/25");
-    private static readonly IpPrefix UnkeyedSite = IpPrefix.Parse("203.0.113.0/24");
-
     public static int Run(TextWriter output)
     {
-        var west = new SimulatedGateway("west", IpAddress.Parse("192.0.2.1"), TimeProvider.System);
-        var east = new SimulatedGateway("east", IpAddress.Parse("192.0.2.2"), TimeProvider.System);
-        Configure(west, east, WestSite, EastSite, spiOut: 0x1001, spiIn: 0x2002);
-        Configure(east, west, EastSite, WestSite, spiOut: 0x2002, spiIn: 0x1001);
-
-        // West also protects traffic to a third site whose gateway has no SA yet: that raises an ACQUIRE.
-        var toUnkeyed = new PolicyTemplate(IpsecProtocol.Esp, XfrmMode.Tunnel)
+        var scenario = new SiteToSiteScenario(TimeProvider.System);
+        var events = new EventLog();
+        scenario.WestGateway.Engine.Events.Register(events.For("gw-west"));
+        scenario.EastGateway.Engine.Events.Register(events.For("gw-east"));
+        // The narrower policy goes in first: on equal priority the older policy wins, as in Linux.
+        if (AddUnkeyedSite(scenario) != SpdStatus.Ok || scenario.InstallPolicies() != SpdStatus.Ok || scenario.InstallStates() != SadStatus.Ok)
         {
-            TunnelSource = west.OuterAddress,
-            TunnelDestination = IpAddress.Parse("192.0.2.3"),
-            ReqId = 9,
-        };
-        Require(west.Policies.Add(new SecurityPolicy(PolicyDirection.Out, new Selector(WestSite, UnkeyedSite), PolicyAction.Ipsec, [toUnkeyed])));
-
-        output.WriteLine("Netipsec in-process demo: gateways west (192.0.2.1, site 198.51.100.0/25) and east (192.0.2.2,");
-        output.WriteLine("site 198.51.100.128/25) joined by an ESP tunnel (AES-GCM-128). Packets go through the real SPD and SAD");
-        output.WriteLine("lookups, anti-replay and lifetime accounting; the ESP transform itself comes with the packet engine.");
-        output.WriteLine();
-
-        byte[] request = EchoPacket("198.51.100.10", "198.51.100.200", sequence: 1);
-        byte[] reply = EchoPacket("198.51.100.200", "198.51.100.10", sequence: 1, type: 0);
-        SendResult? captured = null;
-        for (int i = 0; i < 3; i++)
-        {
-            SendResult sent = Transfer(output, west, east, request);
-            captured ??= sent;
-            Transfer(output, east, west, reply);
+            output.WriteLine("the demo configuration was refused");
+            return 1;
         }
 
-        output.WriteLine("replaying west's first ESP packet to east (per-SA drop counters come with the packet engine):");
-        output.WriteLine($"  east  rx: {east.Receive(request, captured!.Sa!, captured.Sequence)}");
-
-        byte[] unkeyed = EchoPacket("198.51.100.10", "203.0.113.5", sequence: 1);
-        output.WriteLine($"  west  tx 198.51.100.10 -> 203.0.113.5: {west.Send(unkeyed).Description}");
-        output.WriteLine($"  west  tx 198.51.100.10 -> 203.0.113.5: {west.Send(unkeyed).Description}");
+        output.WriteLine("Netipsec in-process demo: site west 198.51.100.0/24 behind gw-west 192.0.2.1, site east 203.0.113.0/24");
+        output.WriteLine("behind gw-east 192.0.2.2, joined by an ESP tunnel (AES-GCM-128, RFC 4106). Everything runs in memory.");
         output.WriteLine();
 
-        foreach (SimulatedGateway gateway in new[] { west, east })
+        IpAddress west = scenario.WestHostAddress;
+        IpAddress east = scenario.EastHostAddress;
+        var toEast = new List<byte[]>();
+        var toWest = new List<byte[]>();
+        for (ushort i = 1; i <= 3; i++)
         {
-            PrintTables(output, gateway);
+            toEast.Add(DemoPackets.Ping(west, east, i));
+            toWest.Add(DemoPackets.Ping(east, west, i, reply: true));
+        }
+
+        toEast.Add(DemoPackets.Udp(west, east, 5353, 53, 120));
+        toWest.Add(DemoPackets.Tcp(east, west, 443, 50000, 1200));
+        toEast.ForEach(packet => scenario.WestHost.Send(packet));
+        toWest.ForEach(packet => scenario.EastHost.Send(packet));
+        int intact = CountIntact(toEast, scenario.EastHost.Inbox) + CountIntact(toWest, scenario.WestHost.Inbox);
+        output.WriteLine($"traffic: {toEast.Count + toWest.Count} packets (ping, UDP, TCP) sent between the hosts, {intact} delivered byte for byte through the tunnel");
+
+        byte[] captured = scenario.Network.Wire.First(IsEsp);
+        XfrmStatistics eastCounters = scenario.EastGateway.Engine.Statistics;
+        string replayed = Counted(eastCounters, () => scenario.EastGateway.InjectFromWire(captured));
+        output.WriteLine($"replay:  a captured ESP packet sent again to gw-east -> {replayed}");
+        byte[] forged = (byte[])captured.Clone();
+        BinaryPrimitives.WriteUInt32BigEndian(forged.AsSpan(Ipv4Header.MinLength + 4), 1000); // a fresh sequence number
+        forged[^1] ^= 0x80;
+        output.WriteLine($"forgery: that packet with a new sequence number and one ICV bit flipped -> {Counted(eastCounters, () => scenario.EastGateway.InjectFromWire(forged))}");
+        int eventsBefore = events.Lines.Count;
+        IpAddress unkeyed = IpAddress.Parse("203.0.113.200");
+        string pings = Counted(scenario.WestGateway.Engine.Statistics, () =>
+        {
+            scenario.WestHost.Send(DemoPackets.Ping(west, unkeyed, 1));
+            scenario.WestHost.Send(DemoPackets.Ping(west, unkeyed, 2));
+        });
+        output.WriteLine($"acquire: two pings to {unkeyed}, behind gateway 192.0.2.3 with no SA yet -> at gw-west {pings}, {events.Lines.Count - eventsBefore} ACQUIRE raised");
+        output.WriteLine();
+
+        foreach (SimulatedHost gateway in new[] { scenario.WestGateway, scenario.EastGateway })
+        {
+            PrintGateway(output, gateway);
+        }
+
+        output.WriteLine("== key-manager events ==");
+        foreach (string line in events.Lines)
+        {
+            output.WriteLine(line);
         }
 
         return 0;
     }
 
-    private static SendResult Transfer(TextWriter output, SimulatedGateway from, SimulatedGateway to, byte[] packet)
+    /// <summary>A narrower policy on gw-west towards a third gateway that has no SAs: its traffic raises an ACQUIRE.</summary>
+    private static SpdStatus AddUnkeyedSite(SiteToSiteScenario scenario)
     {
-        SendResult sent = from.Send(packet);
-        Flow flow = FlowExtractor.TryExtract(packet, 0, out Flow extracted, out _) ? extracted : default;
-        output.WriteLine($"  {from.Name,-5} tx {flow.Source} -> {flow.Destination}: {sent.Description}");
-        if (sent.Sa is not null)
+        var template = new PolicyTemplate(IpsecProtocol.Esp, XfrmMode.Tunnel)
         {
-            output.WriteLine($"  {to.Name,-5} rx: {to.Receive(packet, sent.Sa, sent.Sequence)}");
+            TunnelSource = scenario.WestGatewayOuter,
+            TunnelDestination = IpAddress.Parse("192.0.2.3"),
+            ReqId = 9,
+        };
+        var selector = new Selector(scenario.WestSite, IpPrefix.Parse("203.0.113.192/26"));
+        return scenario.WestGateway.Engine.Policies.Add(new SecurityPolicy(PolicyDirection.Out, selector, PolicyAction.Ipsec, [template]));
+    }
+
+    private static int CountIntact(List<byte[]> sent, List<byte[]> received) =>
+        sent.Count(packet => received.Exists(arrived => arrived.AsSpan().SequenceEqual(packet)));
+
+    /// <summary>Runs <paramref name="action"/> and names the counters it moved ("XfrmInStateSeqError +1").</summary>
+    private static string Counted(XfrmStatistics statistics, Action action)
+    {
+        long[] before = statistics.Snapshot();
+        action();
+        long[] after = statistics.Snapshot();
+        var moved = new List<string>();
+        for (int i = 1; i < after.Length; i++)
+        {
+            if (after[i] != before[i])
+            {
+                moved.Add($"{XfrmStatistics.NameOf((DropReason)i)} +{after[i] - before[i]}");
+            }
         }
 
-        return sent;
+        return moved.Count == 0 ? "no counter moved" : "dropped, " + string.Join(", ", moved);
     }
 
-    /// <summary>Installs what a key manager would for one side of the tunnel: out, in and fwd policies and both SAs.</summary>
-    private static void Configure(SimulatedGateway local, SimulatedGateway remote, IpPrefix localSite, IpPrefix remoteSite, uint spiOut, uint spiIn)
+    private static bool IsEsp(byte[] packet) => packet.Length > 20 && packet[0] >> 4 == 4 && packet[9] == (byte)IpProtocol.Esp;
+
+    private static void PrintGateway(TextWriter output, SimulatedHost gateway)
     {
-        PolicyTemplate Tunnel(IpAddress source, IpAddress destination) =>
-            new(IpsecProtocol.Esp, XfrmMode.Tunnel) { TunnelSource = source, TunnelDestination = destination, ReqId = 1 };
-
-        PolicyTemplate outbound = Tunnel(local.OuterAddress, remote.OuterAddress);
-        PolicyTemplate inbound = Tunnel(remote.OuterAddress, local.OuterAddress);
-        Require(local.Policies.Add(new SecurityPolicy(PolicyDirection.Out, new Selector(localSite, remoteSite), PolicyAction.Ipsec, [outbound])));
-        Require(local.Policies.Add(new SecurityPolicy(PolicyDirection.In, new Selector(remoteSite, localSite), PolicyAction.Ipsec, [inbound])));
-        Require(local.Policies.Add(new SecurityPolicy(PolicyDirection.Fwd, new Selector(remoteSite, localSite), PolicyAction.Ipsec, [inbound])));
-
-        Require(local.States.Add(TunnelSa(local.OuterAddress, remote.OuterAddress, spiOut, new Selector(localSite, remoteSite), SaFlags.Outbound)));
-        Require(local.States.Add(TunnelSa(remote.OuterAddress, local.OuterAddress, spiIn, new Selector(remoteSite, localSite), SaFlags.Inbound)));
-    }
-
-    private static SecurityAssociation TunnelSa(IpAddress source, IpAddress destination, uint spi, Selector inner, SaFlags direction)
-    {
-        // A fixed demo key (128-bit AES key + 32-bit salt) that both gateways derive from the SPI.
-        byte[] key = new byte[20];
-        for (int i = 0; i < key.Length; i++)
-        {
-            key[i] = (byte)(spi + (uint)i);
-        }
-
-        return new SecurityAssociation(new SaId(destination, spi, IpsecProtocol.Esp), source, XfrmMode.Tunnel)
-        {
-            ReqId = 1,
-            Encryption = new SaAlgorithm(AesGcm16, key),
-            Flags = SaFlags.Tunnel | direction,
-            ReplayWindowSize = 64,
-            InnerSelector = inner,
-            SoftLimits = new LifetimeLimits(0, 0, TimeSpan.FromHours(8), TimeSpan.Zero),
-            HardLimits = new LifetimeLimits(0, 0, TimeSpan.FromHours(9), TimeSpan.Zero),
-        };
-    }
-
-    private static byte[] EchoPacket(string source, string destination, ushort sequence, byte type = 8)
-    {
-        byte[] packet = new byte[20 + 8 + 56];
-        var header = new Ipv4Header(packet)
-        {
-            Version = 4,
-            HeaderLength = Ipv4Header.MinLength,
-            TotalLength = (ushort)packet.Length,
-            TimeToLive = 64,
-            Protocol = IpProtocol.Icmp,
-            Source = IpAddress.Parse(source),
-            Destination = IpAddress.Parse(destination),
-        };
-        header.UpdateChecksum();
-        Span<byte> icmp = packet.AsSpan(Ipv4Header.MinLength);
-        icmp[0] = type;
-        icmp[7] = (byte)sequence;
-        InternetChecksum.WriteTransportChecksum(header.Source, header.Destination, IpProtocol.Icmp, icmp);
-        return packet;
-    }
-
-    private static void PrintTables(TextWriter output, SimulatedGateway gateway)
-    {
-        output.WriteLine($"== {gateway.Name}: SAD ({gateway.States.Count} entries) ==");
-        foreach (SecurityAssociation sa in gateway.States.Dump())
+        output.WriteLine($"== {gateway.Name}: SAD ({gateway.Engine.States.Count} entries) ==");
+        foreach (SecurityAssociation sa in gateway.Engine.States.Dump())
         {
             StateFormatter.Write(output, sa);
         }
 
-        output.WriteLine($"== {gateway.Name}: SPD ({gateway.Policies.Count} entries) ==");
-        foreach (SecurityPolicy policy in gateway.Policies.Dump())
+        output.WriteLine($"== {gateway.Name}: SPD ({gateway.Engine.Policies.Count} entries) ==");
+        foreach (SecurityPolicy policy in gateway.Engine.Policies.Dump())
         {
             PolicyFormatter.Write(output, policy);
         }
 
-        output.WriteLine($"== {gateway.Name}: key-manager events ==");
-        foreach (string line in gateway.Events)
+        output.WriteLine($"== {gateway.Name}: XFRM counters (non-zero) ==");
+        XfrmStatistics statistics = gateway.Engine.Statistics;
+        bool any = false;
+        for (var reason = DropReason.InError; reason <= DropReason.AcquireError; reason++)
         {
-            output.WriteLine(line);
+            if (statistics[reason] != 0)
+            {
+                output.WriteLine($"{XfrmStatistics.NameOf(reason),-24}\t{statistics[reason]}");
+                any = true;
+            }
+        }
+
+        if (!any)
+        {
+            output.WriteLine("(all zero)");
         }
 
         output.WriteLine();
     }
 
-    private static void Require(SadStatus status)
+    /// <summary>Real packets for the demo, with correct checksums.</summary>
+    private static class DemoPackets
     {
-        if (status != SadStatus.Ok)
+        public static byte[] Ping(IpAddress source, IpAddress destination, ushort sequence, bool reply = false)
         {
-            throw new InvalidOperationException($"The demo configuration was refused: {status}.");
+            byte[] icmp = new byte[64];
+            icmp[0] = reply ? (byte)0 : (byte)8;
+            BinaryPrimitives.WriteUInt16BigEndian(icmp.AsSpan(6), sequence);
+            return Ipv4(source, destination, IpProtocol.Icmp, icmp);
         }
-    }
 
-    private static void Require(SpdStatus status)
-    {
-        if (status != SpdStatus.Ok)
+        public static byte[] Udp(IpAddress source, IpAddress destination, ushort sourcePort, ushort destinationPort, int payloadLength)
         {
-            throw new InvalidOperationException($"The demo configuration was refused: {status}.");
+            byte[] udp = new byte[8 + payloadLength];
+            BinaryPrimitives.WriteUInt16BigEndian(udp, sourcePort);
+            BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(2), destinationPort);
+            BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(4), (ushort)udp.Length);
+            return Ipv4(source, destination, IpProtocol.Udp, udp);
+        }
+
+        public static byte[] Tcp(IpAddress source, IpAddress destination, ushort sourcePort, ushort destinationPort, int payloadLength)
+        {
+            byte[] tcp = new byte[20 + payloadLength];
+            BinaryPrimitives.WriteUInt16BigEndian(tcp, sourcePort);
+            BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), destinationPort);
+            tcp[12] = 5 << 4;
+            tcp[13] = 0x18;
+            return Ipv4(source, destination, IpProtocol.Tcp, tcp);
+        }
+
+        private static byte[] Ipv4(IpAddress source, IpAddress destination, IpProtocol protocol, byte[] upper)
+        {
+            InternetChecksum.WriteTransportChecksum(source, destination, protocol, upper);
+            byte[] packet = new byte[Ipv4Header.MinLength + upper.Length];
+            var header = new Ipv4Header(packet)
+            {
+                Version = 4,
+                HeaderLength = Ipv4Header.MinLength,
+                TotalLength = (ushort)packet.Length,
+                TimeToLive = 64,
+                Protocol = protocol,
+                Source = source,
+                Destination = destination,
+            };
+            header.UpdateChecksum();
+            upper.CopyTo(packet, Ipv4Header.MinLength);
+            return packet;
         }
     }
 }

@@ -27,6 +27,18 @@ public sealed class XfrmStatistics
 
     public long this[DropReason reason] => reason == DropReason.None ? 0 : Interlocked.Read(ref _counters[(int)reason * Stride]);
 
+    /// <summary>All counters at this moment, indexed by <see cref="DropReason"/> (index 0, None, is always 0).</summary>
+    public long[] Snapshot()
+    {
+        long[] values = new long[CounterCount + 1];
+        for (int i = 1; i < values.Length; i++)
+        {
+            values[i] = this[(DropReason)i];
+        }
+
+        return values;
+    }
+
     /// <summary>The /proc/net/xfrm_stat name of a counter, e.g. "XfrmInNoStates".</summary>
     public static string NameOf(DropReason reason) => Names[(int)reason];
 

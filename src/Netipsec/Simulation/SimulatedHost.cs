@@ -61,6 +61,14 @@ public sealed class SimulatedHost : IXfrmOutputSink, IXfrmInputSink
         return Output.Output(packet);
     }
 
+    /// <summary>Receives bytes as if they came off the wire (a captured packet replayed, or a forged one).</summary>
+    public XfrmVerdict InjectFromWire(ReadOnlySpan<byte> wirePacket)
+    {
+        Packet packet = Pool.Rent();
+        wirePacket.CopyTo(packet.Put(wirePacket.Length));
+        return Input.Input(packet);
+    }
+
     internal void Receive(Packet packet) => Input.Input(packet);
 
     void IXfrmOutputSink.Transmit(Packet packet) => _network.Carry(packet, this);

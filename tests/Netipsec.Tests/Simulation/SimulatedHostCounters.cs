@@ -6,14 +6,14 @@ namespace Netipsec.Tests.Simulation;
 /// <summary>The MIB counters of one simulated host, for asserting that exactly the expected one moved.</summary>
 internal sealed class SimulatedHostCounters(SimulatedHost host)
 {
-    private readonly long[] _before = Snapshot(host.Engine.Statistics);
+    private readonly long[] _before = host.Engine.Statistics.Snapshot();
 
-    public long Total => Snapshot(host.Engine.Statistics).Sum();
+    public long Total => host.Engine.Statistics.Snapshot().Sum();
 
     /// <summary>The counters that changed since this object was made, with their increase.</summary>
     public Dictionary<DropReason, long> Changes()
     {
-        long[] now = Snapshot(host.Engine.Statistics);
+        long[] now = host.Engine.Statistics.Snapshot();
         var changes = new Dictionary<DropReason, long>();
         for (int i = 1; i < now.Length; i++)
         {
@@ -25,7 +25,4 @@ internal sealed class SimulatedHostCounters(SimulatedHost host)
 
         return changes;
     }
-
-    private static long[] Snapshot(XfrmStatistics statistics) =>
-        [.. Enumerable.Range(0, XfrmStatistics.CounterCount + 1).Select(i => statistics[(DropReason)i])];
 }

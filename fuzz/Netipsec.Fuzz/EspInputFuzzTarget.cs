@@ -20,9 +20,9 @@ internal sealed class EspInputFuzzTarget : IFuzzTarget
     private const int IcvLength = 16;
 
     private static readonly byte[] KeyMaterial = [.. Enumerable.Range(1, 20).Select(b => (byte)b)];
-    private static readonly byte[] Ipv4Header = Convert.FromHexString("4500000000000000403200000A0000010A000002");
-    private static readonly IpAddress Source = IpAddress.Parse("10.0.0.1");
-    private static readonly IpAddress Destination = IpAddress.Parse("10.0.0.2");
+    private static readonly byte[] Ipv4Header = Convert.FromHexString("450000000000000040320000C0000201C0000202");
+    private static readonly IpAddress Source = IpAddress.Parse("192.0.2.1");
+    private static readonly IpAddress Destination = IpAddress.Parse("192.0.2.2");
 
     private readonly PacketPool _pool = new(capacity: 1, bufferSize: 4096, diagnostics: false);
     private readonly SecurityAssociation _sa;
@@ -39,7 +39,6 @@ internal sealed class EspInputFuzzTarget : IFuzzTarget
         }
     }
 
-    public string Name => "esp";
 
     public void Run(ReadOnlySpan<byte> input)
     {

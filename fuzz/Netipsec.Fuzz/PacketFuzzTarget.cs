@@ -5,8 +5,6 @@ namespace Netipsec.Fuzz;
 /// <summary>Every packet parser on one input: IPv4/IPv6 views, the extension-header walker, flow extraction, checksums.</summary>
 internal sealed class PacketFuzzTarget : IFuzzTarget
 {
-    public string Name => "packet";
-
     public void Run(ReadOnlySpan<byte> input)
     {
         byte[] copy = input.ToArray(); // the views want a writable span

@@ -5,12 +5,18 @@ using SharpFuzz;
 //   Netipsec.Fuzz <target>               read inputs from AFL (instrumented build)
 //   Netipsec.Fuzz <target> seeds <dir>   write the target's seed inputs into dir
 //   Netipsec.Fuzz <target> replay <dir>  run every file of dir once, uninstrumented (to reproduce a crash)
-IFuzzTarget[] targets = [new PacketFuzzTarget(), new EspInputFuzzTarget()];
-
-IFuzzTarget? target = args.Length > 0 ? Array.Find(targets, t => t.Name == args[0]) : null;
-if (target is null)
+// Targets are made only when chosen, and under AFL only once the fuzzer runs: instrumented code executed before
+// that finds no coverage map and crashes the fork server.
+var targets = new Dictionary<string, Func<IFuzzTarget>>
 {
-    Console.Error.WriteLine($"usage: Netipsec.Fuzz <{string.Join('|', targets.Select(t => t.Name))}> [seeds|replay <dir>]");
+    ["packet"] = () => new PacketFuzzTarget(),
+    ["esp"] = () => new EspInputFuzzTarget(),
+    ["input"] = () => new InputPathFuzzTarget(),
+};
+
+if (args.Length == 0 || !targets.TryGetValue(args[0], out Func<IFuzzTarget>? create))
+{
+    Console.Error.WriteLine($"usage: Netipsec.Fuzz <{string.Join('|', targets.Keys)}> [seeds|replay <dir>]");
     return 2;
 }
 
@@ -18,7 +24,7 @@ if (args.Length == 3 && args[1] == "seeds")
 {
     Directory.CreateDirectory(args[2]);
     int index = 0;
-    foreach (byte[] seed in target.Seeds())
+    foreach (byte[] seed in create().Seeds())
     {
         File.WriteAllBytes(Path.Combine(args[2], $"seed{index++}"), seed);
     }
@@ -28,16 +34,19 @@ if (args.Length == 3 && args[1] == "seeds")
 
 if (args.Length == 3 && args[1] == "replay")
 {
+    IFuzzTarget replayed = create();
     foreach (string file in Directory.EnumerateFiles(args[2]))
     {
-        target.Run(File.ReadAllBytes(file));
+        replayed.Run(File.ReadAllBytes(file));
     }
 
     return 0;
 }
 
+IFuzzTarget? target = null;
 Fuzzer.OutOfProcess.Run(stream =>
 {
+    target ??= create();
     using var buffer = new MemoryStream();
     stream.CopyTo(buffer);
     target.Run(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));

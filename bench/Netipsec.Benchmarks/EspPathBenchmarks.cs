@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
 using Netipsec.Engine;
@@ -44,7 +43,7 @@ public class EspPathBenchmarks : IDisposable
         _westOutput = new XfrmOutput(_scenario.WestGateway.Engine, _wire);
         _eastInput = new XfrmInput(_scenario.EastGateway.Engine, _delivered, _ => false);
         _pool = new PacketPool(64, diagnostics: false);
-        _innerPacket = UdpPacket(_scenario.WestHostAddress, _scenario.EastHostAddress, PacketSize);
+        _innerPacket = Traffic.Udp(_scenario.WestHostAddress, _scenario.EastHostAddress, 5000, 53, PacketSize - 28);
         _aead = new AesGcm(SiteToSiteScenario.DemoKey(SiteToSiteScenario.WestToEastSpi).AsSpan(0, 16), 16);
         _buffer = new byte[PacketSize];
         _tag = new byte[16];
@@ -78,27 +77,6 @@ public class EspPathBenchmarks : IDisposable
 
         Packet delivered = _delivered.Take();
         delivered.Pool.Return(delivered);
-    }
-
-    private static byte[] UdpPacket(IpAddress source, IpAddress destination, int size)
-    {
-        byte[] packet = new byte[size];
-        var header = new Ipv4Header(packet)
-        {
-            Version = 4,
-            HeaderLength = Ipv4Header.MinLength,
-            TotalLength = (ushort)size,
-            TimeToLive = 64,
-            Protocol = IpProtocol.Udp,
-            Source = source,
-            Destination = destination,
-        };
-        header.UpdateChecksum();
-        Span<byte> udp = packet.AsSpan(Ipv4Header.MinLength);
-        BinaryPrimitives.WriteUInt16BigEndian(udp, 5000);
-        BinaryPrimitives.WriteUInt16BigEndian(udp[2..], 53);
-        BinaryPrimitives.WriteUInt16BigEndian(udp[4..], (ushort)udp.Length);
-        return packet;
     }
 
     /// <summary>Holds the one packet an engine just handed over.</summary>

@@ -24,32 +24,14 @@ internal sealed class InputPathFuzzTarget : IFuzzTarget
     {
         // Real tunnel traffic: what gw-west puts on the wire for a few packets of each kind.
         SiteToSiteScenario scenario = CreateScenario();
-        foreach (byte[] packet in TunnelTraffic(scenario))
+        foreach (int size in new[] { 0, 100, 600 })
         {
-            scenario.WestHost.Send(packet);
+            scenario.WestHost.Send(Traffic.Udp(scenario.WestHostAddress, scenario.EastHostAddress, 5000, 53, size));
         }
+
+        scenario.WestHost.Send(Traffic.Ping(scenario.WestHostAddress, scenario.EastHostAddress));
 
         return scenario.Network.Wire.Where(bytes => bytes.Length > 9 && bytes[9] == (byte)IpProtocol.Esp);
-    }
-
-    private static IEnumerable<byte[]> TunnelTraffic(SiteToSiteScenario scenario)
-    {
-        foreach (int size in new[] { 28, 100, 600 })
-        {
-            byte[] packet = new byte[size];
-            var header = new Ipv4Header(packet)
-            {
-                Version = 4,
-                HeaderLength = Ipv4Header.MinLength,
-                TotalLength = (ushort)size,
-                TimeToLive = 64,
-                Protocol = IpProtocol.Udp,
-                Source = scenario.WestHostAddress,
-                Destination = scenario.EastHostAddress,
-            };
-            header.UpdateChecksum();
-            yield return packet;
-        }
     }
 
     private static SiteToSiteScenario CreateScenario()

@@ -39,12 +39,12 @@ internal static class InProcessDemo
         var toWest = new List<byte[]>();
         for (ushort i = 1; i <= 3; i++)
         {
-            toEast.Add(DemoPackets.Ping(west, east, i));
-            toWest.Add(DemoPackets.Ping(east, west, i, reply: true));
+            toEast.Add(Traffic.Ping(west, east, i));
+            toWest.Add(Traffic.Ping(east, west, i, reply: true));
         }
 
-        toEast.Add(DemoPackets.Udp(west, east, 5353, 53, 120));
-        toWest.Add(DemoPackets.Tcp(east, west, 443, 50000, 1200));
+        toEast.Add(Traffic.Udp(west, east, 5353, 53, 120));
+        toWest.Add(Traffic.Tcp(east, west, 443, 50000, 1200));
         toEast.ForEach(packet => scenario.WestHost.Send(packet));
         toWest.ForEach(packet => scenario.EastHost.Send(packet));
         int intact = CountIntact(toEast, scenario.EastHost.Inbox) + CountIntact(toWest, scenario.WestHost.Inbox);
@@ -62,8 +62,8 @@ internal static class InProcessDemo
         IpAddress unkeyed = IpAddress.Parse("203.0.113.200");
         string pings = Counted(scenario.WestGateway.Engine.Statistics, () =>
         {
-            scenario.WestHost.Send(DemoPackets.Ping(west, unkeyed, 1));
-            scenario.WestHost.Send(DemoPackets.Ping(west, unkeyed, 2));
+            scenario.WestHost.Send(Traffic.Ping(west, unkeyed, 1));
+            scenario.WestHost.Send(Traffic.Ping(west, unkeyed, 2));
         });
         output.WriteLine($"acquire: two pings to {unkeyed}, behind gateway 192.0.2.3 with no SA yet -> at gw-west {pings}, {events.Lines.Count - eventsBefore} ACQUIRE raised");
         output.WriteLine();
@@ -150,55 +150,5 @@ internal static class InProcessDemo
         }
 
         output.WriteLine();
-    }
-
-    /// <summary>Real packets for the demo, with correct checksums.</summary>
-    private static class DemoPackets
-    {
-        public static byte[] Ping(IpAddress source, IpAddress destination, ushort sequence, bool reply = false)
-        {
-            byte[] icmp = new byte[64];
-            icmp[0] = reply ? (byte)0 : (byte)8;
-            BinaryPrimitives.WriteUInt16BigEndian(icmp.AsSpan(6), sequence);
-            return Ipv4(source, destination, IpProtocol.Icmp, icmp);
-        }
-
-        public static byte[] Udp(IpAddress source, IpAddress destination, ushort sourcePort, ushort destinationPort, int payloadLength)
-        {
-            byte[] udp = new byte[8 + payloadLength];
-            BinaryPrimitives.WriteUInt16BigEndian(udp, sourcePort);
-            BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(2), destinationPort);
-            BinaryPrimitives.WriteUInt16BigEndian(udp.AsSpan(4), (ushort)udp.Length);
-            return Ipv4(source, destination, IpProtocol.Udp, udp);
-        }
-
-        public static byte[] Tcp(IpAddress source, IpAddress destination, ushort sourcePort, ushort destinationPort, int payloadLength)
-        {
-            byte[] tcp = new byte[20 + payloadLength];
-            BinaryPrimitives.WriteUInt16BigEndian(tcp, sourcePort);
-            BinaryPrimitives.WriteUInt16BigEndian(tcp.AsSpan(2), destinationPort);
-            tcp[12] = 5 << 4;
-            tcp[13] = 0x18;
-            return Ipv4(source, destination, IpProtocol.Tcp, tcp);
-        }
-
-        private static byte[] Ipv4(IpAddress source, IpAddress destination, IpProtocol protocol, byte[] upper)
-        {
-            InternetChecksum.WriteTransportChecksum(source, destination, protocol, upper);
-            byte[] packet = new byte[Ipv4Header.MinLength + upper.Length];
-            var header = new Ipv4Header(packet)
-            {
-                Version = 4,
-                HeaderLength = Ipv4Header.MinLength,
-                TotalLength = (ushort)packet.Length,
-                TimeToLive = 64,
-                Protocol = protocol,
-                Source = source,
-                Destination = destination,
-            };
-            header.UpdateChecksum();
-            upper.CopyTo(packet, Ipv4Header.MinLength);
-            return packet;
-        }
     }
 }

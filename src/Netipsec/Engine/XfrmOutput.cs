@@ -264,7 +264,14 @@ public sealed class XfrmOutput
     /// </summary>
     private XfrmVerdict ReportTooBig(Packet packet, Bundle bundle, int mtu)
     {
+        // Padding makes the overhead depend on the length, so the estimate from the MTU's own overhead may be a few
+        // bytes off either way; the encapsulated length never shrinks as the packet grows, so walk to the largest fit.
         int fitting = mtu - Overhead(bundle, mtu);
+        while (fitting + 1 + Overhead(bundle, fitting + 1) <= mtu)
+        {
+            fitting++;
+        }
+
         while (fitting > 0 && fitting + Overhead(bundle, fitting) > mtu)
         {
             fitting--;

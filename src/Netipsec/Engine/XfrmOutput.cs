@@ -214,10 +214,13 @@ public sealed class XfrmOutput
             return DropReason.OutStateSeqError;
         }
 
-        _engine.States.Account(sa, packet.Length);
+        // The length Linux charges (after the mode, before the transform), but charged only once the transform is done:
+        // reaching the hard limit deletes the SA and wipes its keys, and the packet that reached it must still go out.
+        int accountedLength = packet.Length;
         switch (type.Output(sa, packet, sequence))
         {
             case TransformStatus.Ok:
+                _engine.States.Account(sa, accountedLength);
                 break;
             case TransformStatus.IvExhausted:
                 return DropReason.OutStateSeqError;

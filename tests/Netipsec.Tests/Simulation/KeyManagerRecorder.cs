@@ -13,6 +13,9 @@ internal sealed class KeyManagerRecorder : IKeyManagerListener
 
     public List<(SecurityPolicy Policy, ExpiryKind Kind)> PolicyExpirations { get; } = [];
 
+    /// <summary>The SA expirations as (SPI, kind), oldest first.</summary>
+    public IEnumerable<(uint Spi, ExpiryKind Kind)> Expired => StateExpirations.Select(e => (e.State.Spi, e.Kind));
+
     /// <summary>Creates a recorder and registers it with <paramref name="engine"/>'s events.</summary>
     public static KeyManagerRecorder On(XfrmEngine engine)
     {
@@ -20,8 +23,6 @@ internal sealed class KeyManagerRecorder : IKeyManagerListener
         engine.Events.Register(recorder);
         return recorder;
     }
-
-    public IEnumerable<(uint Spi, ExpiryKind Kind)> Expired => StateExpirations.Select(e => (e.State.Spi, e.Kind));
 
     public void OnAcquire(AcquireRequest request) => Acquires.Add(request);
 

@@ -214,10 +214,13 @@ public sealed class XfrmOutput
             return DropReason.OutStateSeqError;
         }
 
-        _engine.States.Account(sa, packet.Length);
+        // The length Linux charges (after the mode, before the transform), but charged only once the transform is done:
+        // reaching the hard limit deletes the SA and wipes its keys, and the packet that reached it must still go out.
+        int accountedLength = packet.Length;
         switch (type.Output(sa, packet, sequence))
         {
             case TransformStatus.Ok:
+                _engine.States.Account(sa, accountedLength);
                 break;
             case TransformStatus.IvExhausted:
                 return DropReason.OutStateSeqError;
@@ -264,7 +267,14 @@ public sealed class XfrmOutput
     /// </summary>
     private XfrmVerdict ReportTooBig(Packet packet, Bundle bundle, int mtu)
     {
+        // Padding makes the overhead depend on the length, so the estimate from the MTU's own overhead may be a few
+        // bytes off either way; the encapsulated length never shrinks as the packet grows, so walk to the largest fit.
         int fitting = mtu - Overhead(bundle, mtu);
+        while (fitting + 1 + Overhead(bundle, fitting + 1) <= mtu)
+        {
+            fitting++;
+        }
+
         while (fitting > 0 && fitting + Overhead(bundle, fitting) > mtu)
         {
             fitting--;

@@ -101,10 +101,20 @@ internal sealed class SiteToSite
         TunnelSa(EastGatewayOuter, WestGatewayOuter, EastToWestSpi, new Selector(EastSite, WestSite), soft, hard, replayWindow, esn);
 
     public static SecurityAssociation TunnelSa(
-        IpAddress source, IpAddress destination, uint spi, Selector inner, LifetimeLimits soft = default, LifetimeLimits hard = default, int replayWindow = 64, bool esn = false) =>
+        IpAddress source,
+        IpAddress destination,
+        uint spi,
+        Selector? inner,
+        LifetimeLimits soft = default,
+        LifetimeLimits hard = default,
+        int replayWindow = 64,
+        bool esn = false,
+        ulong initialSequence = 0,
+        uint reqId = 1) =>
         new(new SaId(destination, spi, IpsecProtocol.Esp), source, XfrmMode.Tunnel)
         {
-            ReqId = 1,
+            ReqId = reqId,
+            InitialOutboundSequence = initialSequence,
             Encryption = new SaAlgorithm(AesGcm16, KeyFor(spi)),
             ReplayWindowSize = replayWindow,
             ExtendedSequenceNumbers = esn,
@@ -122,6 +132,15 @@ internal sealed class SiteToSite
         Assert.True(gateway.Engine.States.TryLookupBySpi(destination, spi, IpsecProtocol.Esp, out SecurityAssociation? sa));
         return sa;
     }
+
+    /// <summary>Swaps one host's copy of an SA for <paramref name="replacement"/> (same destination, SPI and protocol).</summary>
+    public static void ReplaceState(SimulatedHost host, SecurityAssociation replacement)
+    {
+        Assert.Equal(SadStatus.Ok, host.Engine.States.Delete(replacement.Id));
+        Assert.Equal(SadStatus.Ok, host.Engine.States.Add(replacement));
+    }
+
+    public MibWatch Watch() => new(WestHost, WestGateway, EastGateway, EastHost);
 
     public long Counter(SimulatedHost host, DropReason reason) => host.Engine.Statistics[reason];
 }

@@ -59,4 +59,20 @@ public sealed class SiteToSiteTunnelTests
         Assert.Equal((net.WestGatewayOuter, net.EastGatewayOuter, IpProtocol.Esp), (flow.Source, flow.Destination, flow.Protocol));
         Assert.DoesNotContain(Convert.ToHexString(request.AsSpan(^40..)), Convert.ToHexString(onTheWire), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Icmpv6_echo_request_and_reply_cross_the_tunnel_byte_for_byte()
+    {
+        var net = new SiteToSite(IpVersion.V6, IpVersion.V6);
+        byte[] request = SimPackets.Ping(net.WestHostAddress, net.EastHostAddress, sequence: 9, payloadLength: 120);
+        byte[] reply = SimPackets.Ping(net.EastHostAddress, net.WestHostAddress, sequence: 9, payloadLength: 120, reply: true);
+
+        net.WestHost.Send(request);
+        net.EastHost.Send(reply);
+
+        Assert.Equal([request], net.EastHost.Inbox);
+        Assert.Equal([reply], net.WestHost.Inbox);
+        Assert.True(InternetChecksum.VerifyTransportChecksum(net.EastHostAddress, net.WestHostAddress, IpProtocol.Icmpv6, net.WestHost.Inbox[0].AsSpan(Ipv6Header.Length)));
+        Assert.Equal(129, net.WestHost.Inbox[0][Ipv6Header.Length]);
+    }
 }

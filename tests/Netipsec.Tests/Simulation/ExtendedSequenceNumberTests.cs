@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Netipsec.Engine;
 using Netipsec.Packets;
+using Netipsec.Simulation;
 using Netipsec.Policies;
 using Netipsec.States;
 
@@ -24,7 +25,7 @@ public sealed class ExtendedSequenceNumberTests
             net.WestGatewayOuter, net.EastGatewayOuter, SiteToSite.WestToEastSpi, selector, replayWindow: 0, esn: true));
         MibWatch mib = net.Watch();
 
-        byte[][] sent = [.. Enumerable.Range(1, 6).Select(i => SimPackets.Udp(net.WestHostAddress, net.EastHostAddress, 5000, (ushort)(1000 + i), 64))];
+        byte[][] sent = [.. Enumerable.Range(1, 6).Select(i => Traffic.Udp(net.WestHostAddress, net.EastHostAddress, 5000, (ushort)(1000 + i), 64))];
         foreach (byte[] packet in sent)
         {
             net.WestHost.Send(packet);
@@ -48,7 +49,7 @@ public sealed class ExtendedSequenceNumberTests
             net.WestGatewayOuter, net.EastGatewayOuter, SiteToSite.WestToEastSpi, selector, esn: true));
         SiteToSite.ReplaceState(net.EastGateway, SiteToSite.TunnelSa(
             net.WestGatewayOuter, net.EastGatewayOuter, SiteToSite.WestToEastSpi, selector, esn: true));
-        net.WestHost.Send(SimPackets.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 64));
+        net.WestHost.Send(Traffic.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 64));
         MibWatch mib = net.Watch();
 
         Assert.Equal(XfrmVerdict.Dropped, WireTap.Inject(net.EastGateway, net.Network.Wire[1]));

@@ -1,3 +1,4 @@
+using Netipsec.Simulation;
 using Netipsec.Engine;
 using Netipsec.Policies;
 using Netipsec.States;
@@ -101,7 +102,7 @@ public sealed class HoldQueueTests
 
     private byte[] Send(int tag)
     {
-        byte[] packet = SimPackets.Udp(_net.WestHostAddress, _net.EastHostAddress, 5000, (ushort)(1000 + tag), 64);
+        byte[] packet = Traffic.Udp(_net.WestHostAddress, _net.EastHostAddress, 5000, (ushort)(1000 + tag), 64);
         Assert.Equal(XfrmVerdict.Bypassed, _net.WestHost.Send(packet));
         return packet;
     }

@@ -1,5 +1,6 @@
 using Netipsec.Engine;
 using Netipsec.Packets;
+using Netipsec.Simulation;
 using Netipsec.Policies;
 using Netipsec.States;
 
@@ -198,7 +199,7 @@ public sealed class InboundDropTests
         }
 
         var tap = new WireTap(net.A);
-        byte[] plain = SimPackets.Udp(net.AAddress, net.BAddress, 5000, 53, 40);
+        byte[] plain = Traffic.Udp(net.AAddress, net.BAddress, 5000, 53, 40);
         byte[] sixDeep = tap.Protect(plain);
         byte[] sevenDeep = tap.Protect(tap.Protect(plain));
         MibWatch mib = net.Watch();
@@ -218,13 +219,13 @@ public sealed class InboundDropTests
         SiteToSite.ReplaceState(net.B, SiteToSite.TunnelSa(net.AAddress, net.BAddress, HostToHost.AToBSpi, inner: null));
         MibWatch mib = net.Watch();
 
-        net.A.Send(SimPackets.Udp(net.AAddress, net.BAddress, 5000, 53));
+        net.A.Send(Traffic.Udp(net.AAddress, net.BAddress, 5000, 53));
 
         Assert.Empty(net.B.Inbox);
         mib.AssertOnly(net.B, DropReason.InStateModeError);
     }
 
-    private byte[] Udp(int tag = 1) => SimPackets.Udp(_net.WestHostAddress, _net.EastHostAddress, 5000, (ushort)(1000 + tag), 64);
+    private byte[] Udp(int tag = 1) => Traffic.Udp(_net.WestHostAddress, _net.EastHostAddress, 5000, (ushort)(1000 + tag), 64);
 
     private byte[] SendWestToEast(int tag = 1)
     {

@@ -105,8 +105,8 @@ public sealed class LifetimeTrafficTests
         byte[][] westToEast = [.. Enumerable.Range(1, 4).Select(Send)];
         byte[][] eastToWest =
         [
-            SimPackets.Tcp(_net.EastHostAddress, _net.WestHostAddress, 443, 40000, 700),
-            SimPackets.Ping(_net.EastHostAddress, _net.WestHostAddress, payloadLength: 100),
+            Traffic.Tcp(_net.EastHostAddress, _net.WestHostAddress, 443, 40000, 700),
+            Traffic.Ping(_net.EastHostAddress, _net.WestHostAddress, payloadLength: 100),
         ];
         foreach (byte[] packet in eastToWest)
         {
@@ -146,7 +146,7 @@ public sealed class LifetimeTrafficTests
 
     private byte[] Send(int tag)
     {
-        byte[] packet = SimPackets.Udp(_net.WestHostAddress, _net.EastHostAddress, 5000, (ushort)(1000 + tag), 64);
+        byte[] packet = Traffic.Udp(_net.WestHostAddress, _net.EastHostAddress, 5000, (ushort)(1000 + tag), 64);
         Assert.Equal(XfrmVerdict.Bypassed, _net.WestHost.Send(packet));
         return packet;
     }

@@ -52,8 +52,8 @@ public sealed class NestedSaTests
     public void Traffic_crosses_both_layers_both_ways_byte_for_byte()
     {
         var mib = new MibWatch(_a, _b);
-        byte[] request = SimPackets.Tcp(AInner, BInner, 40000, 443, 500);
-        byte[] reply = SimPackets.Udp(BInner, AInner, 53, 5000, 300);
+        byte[] request = Traffic.Tcp(AInner, BInner, 40000, 443, 500);
+        byte[] reply = Traffic.Udp(BInner, AInner, 53, 5000, 300);
 
         Assert.Equal(XfrmVerdict.Passed, _a.Send(request));
         Assert.Equal(XfrmVerdict.Passed, _b.Send(reply));
@@ -74,7 +74,7 @@ public sealed class NestedSaTests
     [Fact]
     public void The_wire_carries_the_tunnel_sa_outside_and_the_transport_sa_inside()
     {
-        byte[] request = SimPackets.Udp(AInner, BInner, 5000, 53, 100);
+        byte[] request = Traffic.Udp(AInner, BInner, 5000, 53, 100);
         byte[] wire = new WireTap(_a).Protect(request);
 
         Assert.True(FlowExtractor.TryExtract(wire, 0, out Flow outer, out _));
@@ -87,7 +87,7 @@ public sealed class NestedSaTests
     [Fact]
     public void The_receivers_secpath_holds_the_tunnel_sa_first_then_the_transport_sa()
     {
-        byte[] request = SimPackets.Udp(AInner, BInner, 5000, 53, 100);
+        byte[] request = Traffic.Udp(AInner, BInner, 5000, 53, 100);
         byte[] wire = new WireTap(_a).Protect(request);
         var recorder = new SecPathRecorder();
         var input = new XfrmInput(_b.Engine, recorder, address => address == BInner || address == BOuter);
@@ -127,7 +127,7 @@ public sealed class NestedSaTests
         };
         Assert.Equal(SpdStatus.Ok, _b.Engine.Policies.Update(new SecurityPolicy(PolicyDirection.In, Between(AInner, BInner), PolicyAction.Ipsec, templates)));
         var mib = new MibWatch(_a, _b);
-        byte[] request = SimPackets.Udp(AInner, BInner, 5000, 53, 100);
+        byte[] request = Traffic.Udp(AInner, BInner, 5000, 53, 100);
 
         _a.Send(request);
 

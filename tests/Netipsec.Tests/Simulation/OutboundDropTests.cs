@@ -1,5 +1,6 @@
 using Netipsec.Engine;
 using Netipsec.Packets;
+using Netipsec.Simulation;
 using Netipsec.Policies;
 using Netipsec.States;
 
@@ -57,7 +58,7 @@ public sealed class OutboundDropTests
         MibWatch mib = _net.Watch();
 
         Assert.Equal(XfrmVerdict.Dropped, _net.WestGateway.Send([0xDE, 0xAD, 0xBE, 0xEF, 0x00, 0x01]));
-        Assert.Equal(XfrmVerdict.Dropped, _net.WestGateway.Send(SimPackets.Udp(_net.WestHostAddress, _net.EastHostAddress, 1, 2).AsSpan(0, 22)));
+        Assert.Equal(XfrmVerdict.Dropped, _net.WestGateway.Send(Traffic.Udp(_net.WestHostAddress, _net.EastHostAddress, 1, 2).AsSpan(0, 22)));
 
         Assert.Empty(_net.Network.Wire);
         mib.AssertOnly(_net.WestGateway, DropReason.FwdHdrError, 2);
@@ -101,7 +102,7 @@ public sealed class OutboundDropTests
     {
         // 65 500 bytes without DF may be fragmented, but with the tunnel's overhead it exceeds IPv4's 16-bit total length.
         var pool = new PacketPool(1, bufferSize: 70 * 1024);
-        byte[] huge = SimPackets.Udp(_net.WestHostAddress, _net.EastHostAddress, 5000, 53, 65_500 - Ipv4Header.MinLength - 8);
+        byte[] huge = Traffic.Udp(_net.WestHostAddress, _net.EastHostAddress, 5000, 53, 65_500 - Ipv4Header.MinLength - 8);
         Packet packet = pool.Rent();
         huge.CopyTo(packet.Put(huge.Length));
         packet.SetNetworkHeader(0);
@@ -115,7 +116,7 @@ public sealed class OutboundDropTests
 
     private byte[] SendWestToEast(ushort sourcePort = 5000)
     {
-        byte[] packet = SimPackets.Udp(_net.WestHostAddress, _net.EastHostAddress, sourcePort, 53, 64);
+        byte[] packet = Traffic.Udp(_net.WestHostAddress, _net.EastHostAddress, sourcePort, 53, 64);
         Assert.Equal(XfrmVerdict.Bypassed, _net.WestHost.Send(packet));
         return packet;
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Netipsec.Engine;
 using Netipsec.Packets;
+using Netipsec.Simulation;
 
 namespace Netipsec.Tests.Simulation;
 
@@ -51,7 +52,7 @@ public sealed class PathMtuTests
     {
         var net = new SiteToSite();
         MibWatch mib = net.Watch();
-        byte[] big = SimPackets.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 1600, dontFragment: false);
+        byte[] big = Traffic.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 1600, dontFragment: false);
 
         net.WestHost.Send(big);
 
@@ -72,8 +73,8 @@ public sealed class PathMtuTests
 
     /// <summary>A packet of exactly <paramref name="length"/> bytes: TCP with DF over IPv4, UDP over IPv6.</summary>
     private static byte[] Packet(SiteToSite net, int length) => net.WestHostAddress.Version == IpVersion.V4
-        ? SimPackets.Tcp(net.WestHostAddress, net.EastHostAddress, 40000, 443, length - 40)
-        : SimPackets.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, length - 48);
+        ? Traffic.Tcp(net.WestHostAddress, net.EastHostAddress, 40000, 443, length - 40)
+        : Traffic.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, length - 48);
 
     /// <summary>Checks the ICMP error's addresses, type and quote, and returns the MTU it reports.</summary>
     private static int ReportedMtu(byte[] error, IpAddress source, IpAddress destination, byte[] offending)

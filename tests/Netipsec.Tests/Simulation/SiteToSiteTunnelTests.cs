@@ -1,5 +1,6 @@
 using Netipsec.Engine;
 using Netipsec.Packets;
+using Netipsec.Simulation;
 using Netipsec.States;
 
 namespace Netipsec.Tests.Simulation;
@@ -21,16 +22,16 @@ public sealed class SiteToSiteTunnelTests
         var net = new SiteToSite(inner, outer);
         byte[][] requests =
         [
-            SimPackets.Ping(net.WestHostAddress, net.EastHostAddress),
-            SimPackets.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 200),
-            SimPackets.Tcp(net.WestHostAddress, net.EastHostAddress, 40000, 443, 1000),
+            Traffic.Ping(net.WestHostAddress, net.EastHostAddress),
+            Traffic.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 200),
+            Traffic.Tcp(net.WestHostAddress, net.EastHostAddress, 40000, 443, 1000),
         ];
         foreach (byte[] request in requests)
         {
             Assert.Equal(XfrmVerdict.Bypassed, net.WestHost.Send(request)); // the host itself has no policy
         }
 
-        byte[] reply = SimPackets.Udp(net.EastHostAddress, net.WestHostAddress, 53, 5000, 300);
+        byte[] reply = Traffic.Udp(net.EastHostAddress, net.WestHostAddress, 53, 5000, 300);
         net.EastHost.Send(reply);
 
         Assert.Equal(requests, net.EastHost.Inbox);
@@ -51,7 +52,7 @@ public sealed class SiteToSiteTunnelTests
     public void What_crosses_between_the_gateways_is_esp_between_their_outer_addresses(IpVersion inner, IpVersion outer)
     {
         var net = new SiteToSite(inner, outer);
-        byte[] request = SimPackets.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 200);
+        byte[] request = Traffic.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 200);
         net.WestHost.Send(request);
 
         byte[] onTheWire = net.Network.Wire[1]; // [0] is host -> gateway
@@ -64,8 +65,8 @@ public sealed class SiteToSiteTunnelTests
     public void Icmpv6_echo_request_and_reply_cross_the_tunnel_byte_for_byte()
     {
         var net = new SiteToSite(IpVersion.V6, IpVersion.V6);
-        byte[] request = SimPackets.Ping(net.WestHostAddress, net.EastHostAddress, sequence: 9, payloadLength: 120);
-        byte[] reply = SimPackets.Ping(net.EastHostAddress, net.WestHostAddress, sequence: 9, payloadLength: 120, reply: true);
+        byte[] request = Traffic.Ping(net.WestHostAddress, net.EastHostAddress, sequence: 9, payloadLength: 120);
+        byte[] reply = Traffic.Ping(net.EastHostAddress, net.WestHostAddress, sequence: 9, payloadLength: 120, reply: true);
 
         net.WestHost.Send(request);
         net.EastHost.Send(reply);

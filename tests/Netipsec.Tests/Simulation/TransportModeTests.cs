@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Netipsec.Engine;
 using Netipsec.Packets;
+using Netipsec.Simulation;
 using Netipsec.Policies;
 
 namespace Netipsec.Tests.Simulation;
@@ -17,15 +18,15 @@ public sealed class TransportModeTests
         MibWatch mib = net.Watch();
         byte[][] toB =
         [
-            SimPackets.Ping(net.AAddress, net.BAddress, sequence: 7),
-            SimPackets.Udp(net.AAddress, net.BAddress, 5000, 53, 200),
-            SimPackets.Tcp(net.AAddress, net.BAddress, 40000, 443, 1000),
+            Traffic.Ping(net.AAddress, net.BAddress, sequence: 7),
+            Traffic.Udp(net.AAddress, net.BAddress, 5000, 53, 200),
+            Traffic.Tcp(net.AAddress, net.BAddress, 40000, 443, 1000),
         ];
         byte[][] toA =
         [
-            SimPackets.Ping(net.BAddress, net.AAddress, sequence: 7, reply: true),
-            SimPackets.Udp(net.BAddress, net.AAddress, 53, 5000, 300),
-            SimPackets.Tcp(net.BAddress, net.AAddress, 443, 40000, 1200),
+            Traffic.Ping(net.BAddress, net.AAddress, sequence: 7, reply: true),
+            Traffic.Udp(net.BAddress, net.AAddress, 53, 5000, 300),
+            Traffic.Tcp(net.BAddress, net.AAddress, 443, 40000, 1200),
         ];
 
         foreach (byte[] packet in toB)
@@ -50,7 +51,7 @@ public sealed class TransportModeTests
     public void Ipv4_keeps_its_header_and_carries_esp_right_behind_it()
     {
         var net = new HostToHost(IpVersion.V4);
-        byte[] udp = SimPackets.Udp(net.AAddress, net.BAddress, 5000, 53, 100);
+        byte[] udp = Traffic.Udp(net.AAddress, net.BAddress, 5000, 53, 100);
         net.A.Send(udp);
 
         byte[] wire = Assert.Single(net.Network.Wire);
@@ -94,7 +95,7 @@ public sealed class TransportModeTests
         Assert.Equal(SpdStatus.Ok, net.A.Engine.Policies.Delete(PolicyDirection.Out, new Selector(IpPrefix.Host(net.AAddress), IpPrefix.Host(net.BAddress)), out _));
         MibWatch mib = net.Watch();
 
-        Assert.Equal(XfrmVerdict.Bypassed, net.A.Send(SimPackets.Udp(net.AAddress, net.BAddress, 5000, 53)));
+        Assert.Equal(XfrmVerdict.Bypassed, net.A.Send(Traffic.Udp(net.AAddress, net.BAddress, 5000, 53)));
 
         // B's in policy requires the transport SA, which the clear packet lacks.
         Assert.Empty(net.B.Inbox);

@@ -1,5 +1,6 @@
 using Netipsec.Engine;
 using Netipsec.Packets;
+using Netipsec.Simulation;
 
 namespace Netipsec.Tests.Simulation;
 
@@ -65,5 +66,5 @@ public sealed class TunnelTrafficClassTests
         mib.AssertOnly(net.EastGateway, DropReason.InStateModeError);
     }
 
-    private static byte[] Udp(SiteToSite net) => SimPackets.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 64);
+    private static byte[] Udp(SiteToSite net) => Traffic.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 64);
 }

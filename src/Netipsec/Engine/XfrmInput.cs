@@ -11,6 +11,7 @@ namespace Netipsec.Engine;
 /// removes its IPsec layers and checks the result against the inbound policy.
 /// <code>
 /// wire -> parse outer header, find AH/ESP/IPComp      (plain packet: straight to the policy check)
+///      -> outer fragment: reassemble first (kept until whole, then processed by the call that completed it)
 ///      -> SAD lookup (dst, spi, proto) -> state checks -> replay check
 ///      -> type.Input (verify, decrypt) -> replay advance, lifetime accounting -> mode.Input
 ///      -> again while the result is IPsec (nested SAs, at most 6), recording the secpath
@@ -25,6 +26,7 @@ public sealed class XfrmInput
     private readonly XfrmEngine _engine;
     private readonly IXfrmInputSink _sink;
     private readonly Func<IpAddress, bool> _isLocal;
+    private readonly IpReassembler _reassembler;
     private long _dummyPackets;
 
     /// <param name="engine">The SAD, SPD, transforms and counters to use.</param>
@@ -33,17 +35,38 @@ public sealed class XfrmInput
     /// True for this host's own addresses: decapsulated traffic to them is checked against "in" policies, all other
     /// traffic against "fwd" policies (it is forwarded). Null treats every destination as local.
     /// </param>
-    public XfrmInput(XfrmEngine engine, IXfrmInputSink sink, Func<IpAddress, bool>? isLocalAddress = null)
+    /// <param name="reassembly">Limits and timeouts of the reassembly of outer fragments; null takes the defaults.</param>
+    public XfrmInput(XfrmEngine engine, IXfrmInputSink sink, Func<IpAddress, bool>? isLocalAddress = null, ReassemblyOptions? reassembly = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(sink);
         _engine = engine;
         _sink = sink;
         _isLocal = isLocalAddress ?? (static _ => true);
+        _reassembler = new IpReassembler(engine.Time, reassembly);
     }
 
     /// <summary>TFC dummy packets (next header 59) dropped by design; they are not errors, so no MIB counter holds them.</summary>
     public long DummyPackets => Interlocked.Read(ref _dummyPackets);
+
+    /// <summary>
+    /// Outer fragments the reassembler refused (overlap, bad length, too large, inconsistent end, limits); each one is
+    /// also counted in <see cref="DropReason.InHdrError"/>.
+    /// </summary>
+    public long ReassemblyFailures => _reassembler.Failures;
+
+    /// <summary>
+    /// Datagrams whose fragments did not all arrive in time and were purged. Their fragments had been answered with
+    /// <see cref="XfrmVerdict.Reassembling"/>, and Linux counts this in its IP statistics (ReasmTimeout), not in the
+    /// XFRM MIB, so this is the only counter that holds them.
+    /// </summary>
+    public long ReassemblyTimeouts => _reassembler.Timeouts;
+
+    /// <summary>Datagrams being reassembled.</summary>
+    public int ReassemblingDatagrams => _reassembler.InProgress;
+
+    /// <summary>Purges reassemblies that timed out; the host calls it periodically (about once a second).</summary>
+    public void RunTimers() => _reassembler.Purge();
 
     /// <summary>Processes one received packet; ownership passes to the engine whatever the verdict.</summary>
     public XfrmVerdict Input(Packet packet)
@@ -59,9 +82,12 @@ public sealed class XfrmInput
                 case InboundHeader.Status.Malformed:
                     return Drop(packet, DropReason.InHdrError);
                 case InboundHeader.Status.Fragment:
-                    // Outer fragments are reassembled before IPsec processing (as Linux's IP layer does); that
-                    // stage sits in front of this one, so a fragment here was not meant for us in pieces.
-                    return Drop(packet, DropReason.InHdrError);
+                    if (!TryReassemble(ref packet, out XfrmVerdict pending))
+                    {
+                        return pending;
+                    }
+
+                    continue;
             }
 
             DropReason reason = ProcessOneLayer(packet, header, out bool dummy);
@@ -76,6 +102,41 @@ public sealed class XfrmInput
             {
                 return Drop(packet, reason);
             }
+        }
+    }
+
+    /// <summary>
+    /// Gives a fragment of an IPsec packet to the reassembler, as Linux's IP layer does before xfrm_input: true with
+    /// <paramref name="packet"/> replaced by the whole datagram, or false with the verdict for the fragment.
+    /// </summary>
+    /// <remarks>
+    /// Only outer fragments are reassembled. Fragments that come out of a tunnel each carry the secpath of the SAs that
+    /// brought them; a reassembled datagram would keep none of them for the policy check, so those are dropped as before.
+    /// Reassembly failures count as InHdrError: Linux counts them in its IP statistics (ReasmFails) and the XFRM MIB
+    /// has no closer counter; <see cref="ReassemblyFailures"/> tells them apart.
+    /// </remarks>
+    private bool TryReassemble(ref Packet packet, out XfrmVerdict verdict)
+    {
+        if (packet.SecPath.Count > 0)
+        {
+            verdict = Drop(packet, DropReason.InHdrError);
+            return false;
+        }
+
+        switch (_reassembler.Add(packet, out Packet? datagram))
+        {
+            case ReassemblyStatus.Complete:
+                packet = datagram!;
+                packet.Direction = PacketDirection.In;
+                verdict = default;
+                return true;
+            case ReassemblyStatus.Incomplete or ReassemblyStatus.Duplicate:
+                verdict = XfrmVerdict.Reassembling;
+                return false;
+            default:
+                _engine.Statistics.Increment(DropReason.InHdrError); // the reassembler returned the fragment
+                verdict = XfrmVerdict.Dropped;
+                return false;
         }
     }
 

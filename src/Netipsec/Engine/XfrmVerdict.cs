@@ -20,4 +20,10 @@ public enum XfrmVerdict
 
     /// <summary>Input only: a TFC dummy packet, dropped by design (RFC 4303 §2.6).</summary>
     Dummy,
+
+    /// <summary>
+    /// Input only: an outer fragment, kept by the reassembler (or ignored as a duplicate) until its datagram is whole;
+    /// the datagram is processed by the <see cref="XfrmInput.Input"/> call that completes it. Not a drop: no MIB counter.
+    /// </summary>
+    Reassembling,
 }

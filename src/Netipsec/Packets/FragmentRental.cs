@@ -1,6 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace Netipsec.Packets;
 
-/// <summary>Rents the packets of a fragment train from the original packet's pool, all or none.</summary>
+/// <summary>
+/// Rents the packets of a fragment train (or a reassembly buffer) from the original packet's pool, all or none, with
+/// the original's metadata.
+/// </summary>
 internal static class FragmentRental
 {
     /// <summary>
@@ -11,7 +16,7 @@ internal static class FragmentRental
     {
         for (int i = 0; i < fragments.Length; i++)
         {
-            if (!original.Pool.TryRent(out Packet? fragment))
+            if (!TryRentLike(original, out Packet? fragment))
             {
                 for (int j = 0; j < i; j++)
                 {
@@ -22,13 +27,24 @@ internal static class FragmentRental
                 return false;
             }
 
-            fragment.Direction = original.Direction;
-            fragment.InterfaceIndex = original.InterfaceIndex;
-            fragment.InterfaceName = original.InterfaceName;
-            fragment.Mark = original.Mark;
             fragments[i] = fragment;
         }
 
+        return true;
+    }
+
+    /// <summary>Rents one empty packet from <paramref name="original"/>'s pool carrying its direction, interface and mark.</summary>
+    public static bool TryRentLike(Packet original, [NotNullWhen(true)] out Packet? packet)
+    {
+        if (!original.Pool.TryRent(out packet))
+        {
+            return false;
+        }
+
+        packet.Direction = original.Direction;
+        packet.InterfaceIndex = original.InterfaceIndex;
+        packet.InterfaceName = original.InterfaceName;
+        packet.Mark = original.Mark;
         return true;
     }
 

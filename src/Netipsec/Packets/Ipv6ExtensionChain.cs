@@ -49,6 +49,15 @@ public readonly record struct Ipv6ExtensionChain
     /// <summary>The fragment header's fields (default when there is none).</summary>
     public FragmentInfo Fragment { get; init; }
 
+    /// <summary>Offset of the fragment header whose fields <see cref="Fragment"/> holds (0 when there is none).</summary>
+    public int FragmentHeaderOffset { get; init; }
+
+    /// <summary>
+    /// Offset of the Next Header byte that names the fragment header: 6 or the first byte of the extension header
+    /// before it (0 when there is none). Reassembly (RFC 8200 §4.5) puts the fragment header's own next header there.
+    /// </summary>
+    public int FragmentHeaderNextHeaderOffset { get; init; }
+
     /// <summary>True for a fragment other than the first: its ports are unknowable (RFC 4301 §4.4.1 OPAQUE).</summary>
     public bool IsNonFirstFragment => HasFragmentHeader && Fragment.IsNonFirst;
 }

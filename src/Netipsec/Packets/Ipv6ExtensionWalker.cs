@@ -52,6 +52,8 @@ public static class Ipv6ExtensionWalker
         int insertionNextHeader = Ipv6Header.NextHeaderOffset;
         bool hasFragment = false;
         FragmentInfo fragment = default;
+        int fragmentOffset = 0;
+        int fragmentNamingByte = 0;
         int namingByte = Ipv6Header.NextHeaderOffset; // the byte that names the header at `offset`
         int ipsecOffset = 0;
         int ipsecNamingByte = 0;
@@ -104,6 +106,12 @@ public static class Ipv6ExtensionWalker
             }
 
             bool isFragment = next == IpProtocol.Fragment;
+            if (isFragment)
+            {
+                fragmentOffset = offset;
+                fragmentNamingByte = namingByte;
+            }
+
             next = (IpProtocol)header[0];
             namingByte = offset;
             offset += length;
@@ -136,6 +144,8 @@ public static class Ipv6ExtensionWalker
             IpsecNextHeaderOffset = insertionNextHeader,
             HasFragmentHeader = hasFragment,
             Fragment = fragment,
+            FragmentHeaderOffset = fragmentOffset,
+            FragmentHeaderNextHeaderOffset = fragmentNamingByte,
         };
         return true;
     }

@@ -86,7 +86,7 @@ public sealed class Ipv4FragmenterTests
             new Random(payloadLength).NextBytes(payload);
             byte[] original = TestPackets.Ipv4(IpProtocol.Udp, payload, options: withOptions ? Options : null);
             Packet source = Load(original);
-            Packet[] buffer = new Packet[64];
+            Packet[] buffer = new Packet[128]; // 3000 bytes at MTU 68 with options take 76
 
             FragmentationStatus status = Ipv4Fragmenter.Fragment(source, mtu, buffer, out int count);
 

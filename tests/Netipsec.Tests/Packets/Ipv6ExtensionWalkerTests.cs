@@ -92,6 +92,7 @@ public sealed class Ipv6ExtensionWalkerTests
         Assert.True(chain.HasFragmentHeader);
         Assert.Equal(new FragmentInfo(0, true, 0xDEADBEEF), chain.Fragment);
         Assert.False(chain.IsNonFirstFragment);
+        Assert.Equal((40, 6), (chain.FragmentHeaderOffset, chain.FragmentHeaderNextHeaderOffset));
     }
 
     [Fact]
@@ -108,6 +109,7 @@ public sealed class Ipv6ExtensionWalkerTests
         Assert.True(chain.IsNonFirstFragment);
         Assert.Equal(new FragmentInfo(1480, false, 7), chain.Fragment);
         Assert.Equal(2, chain.ExtensionHeaderCount);
+        Assert.Equal((48, 40), (chain.FragmentHeaderOffset, chain.FragmentHeaderNextHeaderOffset));
     }
 
     [Fact]

@@ -91,6 +91,6 @@ public enum DropReason
     /// <summary>The SA is not valid for output (larval, dead).</summary>
     OutStateInvalid,
 
-    /// <summary>An ACQUIRE could not be delivered to any key manager.</summary>
+    /// <summary>A packet needed an SA, but no key manager is registered to take the ACQUIRE, so none will come.</summary>
     AcquireError,
 }

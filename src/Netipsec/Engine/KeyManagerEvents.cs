@@ -19,6 +19,9 @@ public sealed class KeyManagerEvents : IKeyManagerListener
     public void Unregister(IKeyManagerListener listener) =>
         ImmutableInterlocked.Update(ref _listeners, static (list, removed) => list.Remove(removed), listener);
 
+    /// <summary>How many key managers are registered; with none, an ACQUIRE reaches nobody.</summary>
+    public int ListenerCount => _listeners.Length;
+
     /// <summary>How many events a listener failed to take; those failures are counted, never propagated.</summary>
     public long ListenerFailures => Interlocked.Read(ref _listenerFailures);
 

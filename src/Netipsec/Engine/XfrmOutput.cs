@@ -31,6 +31,8 @@ public sealed class XfrmOutput
     private readonly XfrmOutputOptions _options;
     private readonly FlowCache _cache;
     private readonly HoldQueue _hold;
+    private readonly IcmpRateLimiter _icmpLimiter;
+    private long _icmpErrorsSuppressed;
     private long _heldAtSadGeneration = -1;
     private int _ipv6FragmentId = Random.Shared.Next();
 
@@ -43,7 +45,11 @@ public sealed class XfrmOutput
         _options = options ?? new XfrmOutputOptions();
         _cache = new FlowCache(new BundleResolver(engine.Policies, engine.States), _options.FlowCacheCapacity);
         _hold = new HoldQueue(engine.Time, _options.HoldTimeout);
+        _icmpLimiter = new IcmpRateLimiter(engine.Time, _options.IcmpErrorsPerSecond, _options.IcmpErrorBurst);
     }
+
+    /// <summary>Too-big packets whose ICMP error the rate limit held back (the packets were still dropped and counted).</summary>
+    public long IcmpErrorsSuppressed => Interlocked.Read(ref _icmpErrorsSuppressed);
 
     /// <summary>Packets waiting in hold queues for their SAs.</summary>
     public int HeldPackets => _hold.Count;
@@ -83,6 +89,9 @@ public sealed class XfrmOutput
         {
             case BundleStatus.Ok:
                 return Transform(packet, resolution.Bundle!);
+            case BundleStatus.Missing when _engine.Events.ListenerCount == 0:
+                // No key manager took the ACQUIRE, so no SA will come: waiting is pointless.
+                return Drop(packet, DropReason.AcquireError);
             case BundleStatus.Missing when !_options.LarvalDrop && _hold.TryHold(policy, packet):
                 return XfrmVerdict.Held;
             case BundleStatus.Missing:
@@ -288,8 +297,11 @@ public sealed class XfrmOutput
             return Drop(packet, DropReason.OutError);
         }
 
-        var builder = new IcmpErrorBuilder(packet.Pool);
-        if (builder.TryBuildPacketTooBig(packet.Data, source, Math.Max(fitting, minimum), out Packet? error) == IcmpErrorStatus.Built)
+        if (!_icmpLimiter.TryTake())
+        {
+            Interlocked.Increment(ref _icmpErrorsSuppressed);
+        }
+        else if (new IcmpErrorBuilder(packet.Pool).TryBuildPacketTooBig(packet.Data, source, Math.Max(fitting, minimum), out Packet? error) == IcmpErrorStatus.Built)
         {
             _sink.ReturnToSender(error!);
         }

@@ -23,6 +23,12 @@ public sealed record XfrmOutputOptions
     /// <summary>The source of ICMPv6 errors; unset uses the outer source address of the packet's SA.</summary>
     public IpAddress IcmpSourceV6 { get; init; }
 
+    /// <summary>ICMP "fragmentation needed" / "Packet Too Big" errors sent per second at most, after the burst.</summary>
+    public double IcmpErrorsPerSecond { get; init; } = 100;
+
+    /// <summary>ICMP errors that may go out at once before <see cref="IcmpErrorsPerSecond"/> applies.</summary>
+    public int IcmpErrorBurst { get; init; } = 50;
+
     /// <summary>Flows whose policy and bundle are cached.</summary>
     public int FlowCacheCapacity { get; init; } = FlowCache.DefaultCapacity;
 }

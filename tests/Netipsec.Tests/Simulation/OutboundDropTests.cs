@@ -53,6 +53,20 @@ public sealed class OutboundDropTests
     }
 
     [Fact]
+    public void Without_an_sa_and_without_any_key_manager_every_packet_counts_AcquireError()
+    {
+        Assert.Equal(SadStatus.Ok, _net.WestGateway.Engine.States.Delete(new SaId(_net.EastGatewayOuter, SiteToSite.WestToEastSpi, IpsecProtocol.Esp)));
+        Assert.Equal(0, _net.WestGateway.Engine.Events.ListenerCount);
+        MibWatch mib = _net.Watch();
+
+        SendWestToEast(sourcePort: 5000);
+        SendWestToEast(sourcePort: 5000);
+
+        Assert.Empty(_net.EastHost.Inbox);
+        mib.AssertOnly(_net.WestGateway, DropReason.AcquireError, 2);
+    }
+
+    [Fact]
     public void Garbage_handed_to_output_counts_FwdHdrError()
     {
         MibWatch mib = _net.Watch();

@@ -70,6 +70,32 @@ public sealed class PathMtuTests
         mib.AssertNone();
     }
 
+    [Fact]
+    public void Icmp_errors_are_rate_limited_and_the_bucket_refills_with_time()
+    {
+        var net = new SiteToSite(options: new XfrmOutputOptions { IcmpErrorBurst = 3, IcmpErrorsPerSecond = 2 });
+        MibWatch mib = net.Watch();
+        byte[] tooBig = Packet(net, 1480);
+
+        for (int i = 0; i < 5; i++)
+        {
+            net.WestHost.Send(tooBig);
+        }
+
+        Assert.Equal(3, net.WestHost.Inbox.Count);
+        Assert.Equal(2, net.WestGateway.Output.IcmpErrorsSuppressed);
+        mib.AssertOnly(net.WestGateway, DropReason.OutError, 5); // every too-big packet is dropped, answered or not
+
+        net.Clock.Advance(TimeSpan.FromSeconds(1)); // two more tokens
+        for (int i = 0; i < 3; i++)
+        {
+            net.WestHost.Send(tooBig);
+        }
+
+        Assert.Equal(5, net.WestHost.Inbox.Count);
+        Assert.Equal(3, net.WestGateway.Output.IcmpErrorsSuppressed);
+    }
+
     /// <summary>A packet of exactly <paramref name="length"/> bytes: TCP with DF over IPv4, UDP over IPv6.</summary>
     private static byte[] Packet(SiteToSite net, int length) => net.WestHostAddress.Version == IpVersion.V4
         ? Traffic.Tcp(net.WestHostAddress, net.EastHostAddress, 40000, 443, length - 40)

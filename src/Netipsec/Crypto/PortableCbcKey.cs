@@ -43,6 +43,12 @@ internal sealed class PortableCbcKey : PortableCipherKey
     public static KeyCreateStatus TryCreate(AlgorithmInfo algorithm, ReadOnlySpan<byte> key, out PortableCbcKey? created)
     {
         created = null;
+        // CreateEncryptor refuses DES weak keys itself but takes a 3DES key whose thirds repeat (single DES strength).
+        if (algorithm.Primitive == CryptoPrimitive.TripleDesCbc && IsDegenerateTripleDesKey(key))
+        {
+            return KeyCreateStatus.RejectedKey;
+        }
+
         byte[] keyCopy = key.ToArray();
         byte[] zeroIv = new byte[algorithm.BlockSize];
         using SymmetricAlgorithm cipher = CreateAlgorithm(algorithm.Primitive);
@@ -126,5 +132,13 @@ internal sealed class PortableCbcKey : PortableCipherKey
         CryptoPrimitive.TripleDesCbc => TripleDES.Create(),
         _ => DES.Create(),
     };
+
+    private static bool IsDegenerateTripleDesKey(ReadOnlySpan<byte> key)
+    {
+        byte[] copy = key.ToArray();
+        bool degenerate = TripleDES.IsWeakKey(copy);
+        CryptographicOperations.ZeroMemory(copy);
+        return degenerate;
+    }
 #pragma warning restore CA5350, CA5351
 }

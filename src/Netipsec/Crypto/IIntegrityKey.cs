@@ -4,7 +4,10 @@ namespace Netipsec.Crypto;
 /// An SA's integrity key (HMAC-SHA1/SHA-2/MD5, AES-XCBC, AES-CMAC, NULL): the MAC over <c>data</c> followed by
 /// <c>appended</c>, truncated to <see cref="IcvLength"/> bytes by keeping the leftmost bytes (RFC 2104 §5).
 /// </summary>
-/// <remarks>Thread-safety and disposal: see <see cref="ICryptoKey"/>. Operations allocate nothing after warm-up.</remarks>
+/// <remarks>
+/// Thread-safety and disposal: see <see cref="ICryptoKey"/>. Operations allocate nothing after warm-up, unless the
+/// engine's primitive does (the portable engine's AES-CMAC: BouncyCastle allocates 24 bytes per MAC).
+/// </remarks>
 public interface IIntegrityKey : ICryptoKey
 {
     /// <summary>Bytes of truncated ICV (12 for the 96-bit MACs, 16/24/32 for HMAC-SHA-256/384/512, 0 for NULL).</summary>

@@ -9,12 +9,14 @@ namespace Netipsec.Crypto;
 /// CMAC, and the project does not write its own MACs. The AES key schedule and the CMAC subkeys are prepared once.
 /// </summary>
 /// <remarks>
-/// BouncyCastle keeps the round keys and subkeys in managed arrays it offers no way to wipe; disposal re-keys the MAC
-/// with zeros so this key's schedule is no longer referenced, and the garbage collector reclaims the old arrays.
+/// <para>BouncyCastle's DoFinal allocates a small temporary per call (24 bytes, whatever the packet size).</para>
+/// <para>BouncyCastle keeps the round keys and subkeys in managed arrays it offers no way to wipe; disposal re-keys the MAC
+/// with zeros so this key's schedule is no longer referenced, and the garbage collector reclaims the old arrays.</para>
 /// </remarks>
 internal sealed class PortableAesCmacKey : PortableIntegrityKey
 {
     private const int AesKeyLength = 16;
+    private const int CmacLength = 16;
 
     private readonly CMac _mac;
 
@@ -29,7 +31,7 @@ internal sealed class PortableAesCmacKey : PortableIntegrityKey
     {
         _mac.BlockUpdate(data);
         _mac.BlockUpdate(appended);
-        _mac.DoFinal(mac); // also resets the MAC for the next packet
+        _mac.DoFinal(mac[..CmacLength]); // also resets the MAC for the next packet
     }
 
     private protected override void ReleaseKey() => _mac.Init(new KeyParameter(new byte[AesKeyLength]));

@@ -1,0 +1,50 @@
+namespace Netipsec.Crypto;
+
+/// <summary>
+/// What every key of the <see cref="PortableCryptoEngine"/> shares: one lock per key and the disposal tombstone.
+/// </summary>
+/// <remarks>
+/// .NET's AesGcm/AesCcm/ChaCha20Poly1305, IncrementalHash, ICryptoTransform and BouncyCastle's CMac all keep a context
+/// per instance that two overlapping calls would corrupt, so every operation on one key runs under <see cref="Sync"/>;
+/// a burst takes it once. The same lock orders <see cref="Dispose"/> after a call in progress.
+/// </remarks>
+internal abstract class PortableKey : ICryptoKey
+{
+    private protected PortableKey(AlgorithmInfo algorithm) => Algorithm = algorithm;
+
+    public AlgorithmInfo Algorithm { get; }
+
+    public string EngineName => PortableCryptoEngine.EngineName;
+
+    private protected Lock Sync { get; } = new();
+
+    /// <summary>True once disposed; read and written under <see cref="Sync"/>.</summary>
+    private protected bool IsDisposed { get; private set; }
+
+    public void Dispose()
+    {
+        using (Sync.EnterScope())
+        {
+            if (IsDisposed)
+            {
+                return;
+            }
+
+            IsDisposed = true;
+            ReleaseKey();
+        }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Wipes key copies and frees the key schedule; called once, under <see cref="Sync"/>.</summary>
+    private protected abstract void ReleaseKey();
+
+    private protected static void CheckResultsLength(int jobs, int results)
+    {
+        if (results < jobs)
+        {
+            throw new ArgumentException("There must be one result per job.", nameof(results));
+        }
+    }
+}

@@ -86,7 +86,7 @@ public ref struct PfKeyMessageWriter
     }
 
     /// <param name="type">KeyAuth or KeyEncrypt.</param>
-    public bool TryAddKey(ExtensionType type, KeyExtension value)
+    public bool TryAddKey(ExtensionType type, scoped KeyExtension value)
     {
         if (!TryReserve(type, ExtensionKind.Key, value.EncodedLength, out Span<byte> extension))
         {
@@ -98,7 +98,7 @@ public ref struct PfKeyMessageWriter
     }
 
     /// <param name="type">IdentitySrc or IdentityDst.</param>
-    public bool TryAddIdentity(ExtensionType type, IdentityExtension value)
+    public bool TryAddIdentity(ExtensionType type, scoped IdentityExtension value)
     {
         if (!TryReserve(type, ExtensionKind.Identity, value.EncodedLength, out Span<byte> extension))
         {
@@ -109,7 +109,7 @@ public ref struct PfKeyMessageWriter
         return true;
     }
 
-    public bool TryAddSensitivity(SensitivityExtension value)
+    public bool TryAddSensitivity(scoped SensitivityExtension value)
     {
         if (!TryReserve(ExtensionType.Sensitivity, ExtensionKind.Sensitivity, value.EncodedLength, out Span<byte> extension))
         {
@@ -120,7 +120,7 @@ public ref struct PfKeyMessageWriter
         return true;
     }
 
-    public bool TryAddProposal(byte replayWindow, ReadOnlySpan<Combination> combinations)
+    public bool TryAddProposal(byte replayWindow, scoped ReadOnlySpan<Combination> combinations)
     {
         if (!TryReserve(ExtensionType.Proposal, ExtensionKind.Proposal, ProposalExtension.EncodedLength(combinations.Length), out Span<byte> extension))
         {
@@ -133,7 +133,7 @@ public ref struct PfKeyMessageWriter
 
     /// <param name="type">SupportedAuth or SupportedEncrypt.</param>
     /// <param name="algorithms">The algorithms, in the order to list them.</param>
-    public bool TryAddSupported(ExtensionType type, ReadOnlySpan<SupportedAlgorithm> algorithms)
+    public bool TryAddSupported(ExtensionType type, scoped ReadOnlySpan<SupportedAlgorithm> algorithms)
     {
         if (!TryReserve(type, ExtensionKind.Supported, SupportedExtension.EncodedLength(algorithms.Length), out Span<byte> extension))
         {
@@ -155,7 +155,7 @@ public ref struct PfKeyMessageWriter
         return true;
     }
 
-    public bool TryAddKmPrivate(KmPrivateExtension value)
+    public bool TryAddKmPrivate(scoped KmPrivateExtension value)
     {
         if (!TryReserve(ExtensionType.KmPrivate, ExtensionKind.KmPrivate, value.EncodedLength, out Span<byte> extension))
         {
@@ -167,7 +167,7 @@ public ref struct PfKeyMessageWriter
     }
 
     /// <exception cref="ArgumentException">A request has one tunnel address without the other, or two of different families.</exception>
-    public bool TryAddPolicy(PolicyHeader header, ReadOnlySpan<IpsecRequest> requests)
+    public bool TryAddPolicy(PolicyHeader header, scoped ReadOnlySpan<IpsecRequest> requests)
     {
         foreach (IpsecRequest request in requests)
         {
@@ -217,7 +217,7 @@ public ref struct PfKeyMessageWriter
         return true;
     }
 
-    public bool TryAddSecurityContext(SecurityContextExtension value)
+    public bool TryAddSecurityContext(scoped SecurityContextExtension value)
     {
         if (!TryReserve(ExtensionType.SecCtx, ExtensionKind.SecurityContext, value.EncodedLength, out Span<byte> extension))
         {
@@ -254,7 +254,7 @@ public ref struct PfKeyMessageWriter
         return true;
     }
 
-    public bool TryAddEreg(EregExtension value)
+    public bool TryAddEreg(scoped EregExtension value)
     {
         if (!TryReserve(ExtensionType.Ereg, ExtensionKind.Ereg, value.EncodedLength, out Span<byte> extension))
         {
@@ -269,7 +269,7 @@ public ref struct PfKeyMessageWriter
     /// <param name="combinations">The combinations, in order of preference.</param>
     /// <param name="descriptors">All descriptors, in order: each combination takes its <see cref="ExtendedCombination.AlgorithmCount"/>.</param>
     /// <exception cref="ArgumentException">The algorithm counts do not add up to the number of descriptors.</exception>
-    public bool TryAddEprop(byte replayWindow, ReadOnlySpan<ExtendedCombination> combinations, ReadOnlySpan<AlgorithmDescriptor> descriptors)
+    public bool TryAddEprop(byte replayWindow, scoped ReadOnlySpan<ExtendedCombination> combinations, scoped ReadOnlySpan<AlgorithmDescriptor> descriptors)
     {
         int wanted = 0;
         foreach (ExtendedCombination combination in combinations)

@@ -19,7 +19,7 @@ public readonly record struct PfKeyHeader(MessageType Type, SaType SaType, uint 
     private const int TypeOffset = 1;
     private const int ErrnoOffset = 2;
     private const int SaTypeOffset = 3;
-    internal const int LengthOffset = 4;
+    private const int LengthOffset = 4;
     private const int ReservedOffset = 6;
     private const int SequenceOffset = 8;
     private const int PidOffset = 12;

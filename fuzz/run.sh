@@ -19,7 +19,9 @@ dotnet build fuzz/Netipsec.Fuzz -c Release --nologo -v quiet
 # Seeds come from the plain build: instrumented code only runs under afl-fuzz, which provides its shared memory.
 seeds=fuzz/findings/$target.seeds
 rm -rf "$seeds" && dotnet "$out/Netipsec.Fuzz.dll" "$target" seeds "$seeds"
-"$tools/sharpfuzz" "$out/Netipsec.dll" >/dev/null   # instrument the library under test, in place
+for library in Netipsec Netipsec.PfKey; do             # instrument the libraries under test, in place
+  "$tools/sharpfuzz" "$out/$library.dll" >/dev/null
+done
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1
 afl-fuzz -V "$seconds" -i "$seeds" -o "fuzz/findings/$target" -t 5000 -m none -- dotnet "$out/Netipsec.Fuzz.dll" "$target"
 crashes=$(find "fuzz/findings/$target/default/crashes" -type f -name 'id:*' 2>/dev/null | wc -l)

@@ -12,6 +12,7 @@ var targets = new Dictionary<string, Func<IFuzzTarget>>
     ["packet"] = () => new PacketFuzzTarget(),
     ["esp"] = () => new EspInputFuzzTarget(),
     ["input"] = () => new InputPathFuzzTarget(),
+    ["pfkey"] = () => new PfKeyFuzzTarget(),
 };
 
 if (args.Length == 0 || !targets.TryGetValue(args[0], out Func<IFuzzTarget>? create))

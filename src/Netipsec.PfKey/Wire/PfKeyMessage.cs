@@ -1,0 +1,313 @@
+namespace Netipsec.PfKey.Wire;
+
+/// <summary>
+/// A validated PF_KEY v2 message: the base header and an index of its extensions, viewing the caller's bytes
+/// (RFC 2367 §2). <see cref="TryParse"/> checks everything the wire format alone can tell — version, lengths in
+/// 8-byte units, each extension's length, type, uniqueness and inner structure — so the typed accessors afterwards
+/// cannot fail; what a message type requires or forbids is the service's business. Nothing here allocates, and no
+/// length field, however wrong, makes a read leave the span.
+/// </summary>
+/// <remarks>A view: valid only while the caller's buffer is unchanged. Not thread-safe to share across a buffer reuse.</remarks>
+public readonly ref struct PfKeyMessage
+{
+    private readonly ReadOnlySpan<byte> _bytes;
+    private readonly ExtensionOffsets _offsets;
+
+    private PfKeyMessage(ReadOnlySpan<byte> bytes, PfKeyHeader header, ExtensionOffsets offsets)
+    {
+        _bytes = bytes;
+        Header = header;
+        _offsets = offsets;
+    }
+
+    public PfKeyHeader Header { get; }
+
+    /// <summary>The whole message, header included.</summary>
+    public ReadOnlySpan<byte> Bytes => _bytes;
+
+    /// <summary>The extensions in the order they were sent.</summary>
+    public ExtensionEnumerator Extensions => new(_bytes.IsEmpty ? default : _bytes[PfKeyHeader.Length..]);
+
+    /// <summary>
+    /// Parses and validates <paramref name="message"/>, which must be exactly one message (its <c>sadb_msg_len</c>
+    /// bytes). On failure <paramref name="error"/> says why, with the errno and diagnostic the reply should carry.
+    /// </summary>
+    public static bool TryParse(ReadOnlySpan<byte> message, PfKeyOrigin origin, out PfKeyMessage parsed, out PfKeyError error)
+    {
+        parsed = default;
+        PfKeyParseError headerError = CheckHeader(message, origin);
+        if (headerError != PfKeyParseError.None)
+        {
+            error = PfKeyErrors.For(headerError);
+            return false;
+        }
+
+        var offsets = default(ExtensionOffsets);
+        for (int offset = PfKeyHeader.Length; offset < message.Length;)
+        {
+            ReadOnlySpan<byte> rest = message[offset..];
+            int length = HostOrder.ReadUInt16(rest) * PfKeyConstants.Alignment;
+            var type = (ExtensionType)HostOrder.ReadUInt16(rest[2..]);
+            PfKeyParseError extensionError = CheckExtension(rest, length, type, in offsets);
+            if (extensionError != PfKeyParseError.None)
+            {
+                error = PfKeyErrors.For(extensionError, type);
+                return false;
+            }
+
+            offsets[(int)type] = (ushort)(offset / PfKeyConstants.Alignment);
+            offset += length;
+        }
+
+        parsed = new PfKeyMessage(message, PfKeyHeader.Read(message), offsets);
+        error = default;
+        return true;
+    }
+
+    public bool Contains(ExtensionType type) => (uint)type < ExtensionLayout.TypeLimit && _offsets[(int)type] != 0;
+
+    /// <summary>The raw bytes of extension <paramref name="type"/>, header included.</summary>
+    public bool TryGetExtension(ExtensionType type, out ReadOnlySpan<byte> extension)
+    {
+        if (!Contains(type))
+        {
+            extension = default;
+            return false;
+        }
+
+        int offset = _offsets[(int)type] * PfKeyConstants.Alignment;
+        extension = _bytes.Slice(offset, HostOrder.ReadUInt16(_bytes[offset..]) * PfKeyConstants.Alignment);
+        return true;
+    }
+
+    public bool TryGetSa(out SaExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.Sa, out ReadOnlySpan<byte> extension) && SaExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    /// <param name="type">LifetimeCurrent, LifetimeHard or LifetimeSoft.</param>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is not a lifetime extension.</exception>
+    public bool TryGetLifetime(ExtensionType type, out LifetimeExtension value)
+    {
+        value = default;
+        return TryGet(type, ExtensionKind.Lifetime, out ReadOnlySpan<byte> extension) && LifetimeExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    /// <param name="type">One of the address extensions (SRC, DST, PROXY, NAT_T_OA, NATT_LOC/REM, INNER_SRC/DST).</param>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is not an address extension.</exception>
+    public bool TryGetAddress(ExtensionType type, out AddressExtension value)
+    {
+        value = default;
+        return TryGet(type, ExtensionKind.Address, out ReadOnlySpan<byte> extension) && AddressExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    /// <param name="type">KeyAuth or KeyEncrypt.</param>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is not a key extension.</exception>
+    public bool TryGetKey(ExtensionType type, out KeyExtension value)
+    {
+        value = default;
+        return TryGet(type, ExtensionKind.Key, out ReadOnlySpan<byte> extension) && KeyExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    /// <param name="type">IdentitySrc or IdentityDst.</param>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is not an identity extension.</exception>
+    public bool TryGetIdentity(ExtensionType type, out IdentityExtension value)
+    {
+        value = default;
+        return TryGet(type, ExtensionKind.Identity, out ReadOnlySpan<byte> extension) && IdentityExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetSensitivity(out SensitivityExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.Sensitivity, out ReadOnlySpan<byte> extension) && SensitivityExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetProposal(out ProposalExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.Proposal, out ReadOnlySpan<byte> extension) && ProposalExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    /// <param name="type">SupportedAuth or SupportedEncrypt.</param>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is not a supported-algorithms extension.</exception>
+    public bool TryGetSupported(ExtensionType type, out SupportedExtension value)
+    {
+        value = default;
+        return TryGet(type, ExtensionKind.Supported, out ReadOnlySpan<byte> extension) && SupportedExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetSpiRange(out SpiRangeExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.SpiRange, out ReadOnlySpan<byte> extension) && SpiRangeExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetKmPrivate(out KmPrivateExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.KmPrivate, out ReadOnlySpan<byte> extension) && KmPrivateExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetPolicy(out PolicyExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.Policy, out ReadOnlySpan<byte> extension) && PolicyExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetSa2(out Sa2Extension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.Sa2, out ReadOnlySpan<byte> extension) && Sa2Extension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetNatTType(out NatTTypeExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.NatTType, out ReadOnlySpan<byte> extension) && NatTTypeExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    /// <param name="type">NatTSport or NatTDport.</param>
+    /// <exception cref="ArgumentException"><paramref name="type"/> is not a NAT-T port extension.</exception>
+    public bool TryGetNatTPort(ExtensionType type, out NatTPortExtension value)
+    {
+        value = default;
+        return TryGet(type, ExtensionKind.NatTPort, out ReadOnlySpan<byte> extension) && NatTPortExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetSecurityContext(out SecurityContextExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.SecCtx, out ReadOnlySpan<byte> extension) && SecurityContextExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetKmAddress(out KmAddressExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.KmAddress, out ReadOnlySpan<byte> extension) && KmAddressExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetFilter(out FilterExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.Filter, out ReadOnlySpan<byte> extension) && FilterExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetEreg(out EregExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.Ereg, out ReadOnlySpan<byte> extension) && EregExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetEprop(out EpropExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.Eprop, out ReadOnlySpan<byte> extension) && EpropExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetKmCookie(out KmCookieExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.KmCookie, out ReadOnlySpan<byte> extension) && KmCookieExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    public bool TryGetPair(out PairExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.Pair, out ReadOnlySpan<byte> extension) && PairExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
+    internal static bool IsKnown(MessageType type) =>
+        type is > MessageType.Reserved and <= MessageType.Migrate or >= MessageType.InverseAcquire and <= MessageType.DelPair;
+
+    internal static bool IsKnown(SaType type) =>
+        type is SaType.Unspecified or SaType.Ah or SaType.Esp or SaType.Rsvp or SaType.Ospfv2 or SaType.Ripv2 or SaType.Mip or SaType.IpComp;
+
+    // Linux answers a bad version, type or reserved field with EINVAL and a length disagreement with EMSGSIZE
+    // (af_key.c, pfkey_get_base_msg); the order of the checks follows it.
+    private static PfKeyParseError CheckHeader(ReadOnlySpan<byte> message, PfKeyOrigin origin)
+    {
+        if (message.Length < PfKeyHeader.Length)
+        {
+            return PfKeyParseError.TooShort;
+        }
+
+        if (PfKeyHeader.ReadVersion(message) != PfKeyConstants.Version)
+        {
+            return PfKeyParseError.BadVersion;
+        }
+
+        PfKeyHeader header = PfKeyHeader.Read(message);
+        if (!IsKnown(header.Type))
+        {
+            return PfKeyParseError.UnknownMessageType;
+        }
+
+        if (PfKeyHeader.ReadLengthUnits(message) * PfKeyConstants.Alignment != message.Length)
+        {
+            return PfKeyParseError.LengthMismatch;
+        }
+
+        if (!IsKnown(header.SaType))
+        {
+            return PfKeyParseError.UnknownSaType;
+        }
+
+        if (origin == PfKeyOrigin.Client)
+        {
+            if (header.Diagnostic != PfKeyDiagnostic.None)
+            {
+                return PfKeyParseError.ReservedNotZero;
+            }
+
+            if (header.Errno != PfKeyErrno.None && header.Type != MessageType.Acquire)
+            {
+                return PfKeyParseError.UnexpectedErrno;
+            }
+        }
+        else if ((ushort)header.Diagnostic > PfKeyConstants.DiagnosticMax)
+        {
+            return PfKeyParseError.UnknownDiagnostic;
+        }
+
+        // The seed: an error is reported with the base header alone.
+        return header.Errno != PfKeyErrno.None && message.Length > PfKeyHeader.Length
+            ? PfKeyParseError.ErrorWithExtensions
+            : PfKeyParseError.None;
+    }
+
+    /// <summary>Checks the extension at the start of <paramref name="rest"/>, whose header claims <paramref name="length"/> bytes.</summary>
+    private static PfKeyParseError CheckExtension(ReadOnlySpan<byte> rest, int length, ExtensionType type, in ExtensionOffsets seen)
+    {
+        if (length == 0 || length > rest.Length)
+        {
+            return PfKeyParseError.BadExtensionLength;
+        }
+
+        ExtensionKind kind = ExtensionLayout.KindOf(type);
+        if (kind == ExtensionKind.Unknown)
+        {
+            return PfKeyParseError.UnknownExtension;
+        }
+
+        if (seen[(int)type] != 0)
+        {
+            return PfKeyParseError.DuplicateExtension;
+        }
+
+        return length < ExtensionLayout.FixedLength(kind)
+            ? PfKeyParseError.MalformedExtension
+            : ExtensionLayout.Validate(kind, rest[..length]);
+    }
+
+    private bool TryGet(ExtensionType type, ExtensionKind kind, out ReadOnlySpan<byte> extension)
+    {
+        if (ExtensionLayout.KindOf(type) != kind)
+        {
+            throw new ArgumentException($"{type} is not a {kind} extension.", nameof(type));
+        }
+
+        return TryGetExtension(type, out extension);
+    }
+}

@@ -1,8 +1,10 @@
 namespace Netipsec.States;
 
 /// <summary>
-/// The sadb_sa_flags bits of PF_KEY, with their PF_KEY values. Only <see cref="Used"/> is managed by the database
-/// (set once the SA carried traffic); the others are stored as key management gives them.
+/// The sadb_sa_flags bits of PF_KEY, with the values of include/netipsec/pfkeyv2_ext.h: the Solaris values, except
+/// that <see cref="Used"/>, <see cref="Unique"/> and <see cref="AuthenticationAlgorithm1"/> moved off bits 29–31, which
+/// Linux uses for NOPMTUDISC, DECAP_DSCP and NOECN. Only <see cref="Used"/> is managed by the database (set once the
+/// SA carried traffic); the others are stored as key management gives them.
 /// </summary>
 [Flags]
 #pragma warning disable CA1028, CA1711 // Mirrors the 32-bit sadb_sa_flags field and its PF_KEY name.
@@ -57,11 +59,11 @@ public enum SaFlags : uint
     AuthenticationAlgorithm2 = 0x10000000,
 
     /// <summary>Authentication-algorithm specific flag 1.</summary>
-    AuthenticationAlgorithm1 = 0x20000000,
+    AuthenticationAlgorithm1 = 0x800,
 
     /// <summary>The SA may not be shared between flows.</summary>
-    Unique = 0x40000000,
+    Unique = 0x1000,
 
     /// <summary>The SA has carried traffic (set by the database, never by key management).</summary>
-    Used = 0x80000000,
+    Used = 0x2000,
 }

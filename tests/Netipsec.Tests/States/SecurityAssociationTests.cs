@@ -127,9 +127,10 @@ public sealed class SecurityAssociationTests
     {
         Assert.Equal(0x1u, (uint)SaFlags.Pfs);
         Assert.Equal(0x2u, (uint)SaFlags.NoReplay);
-        Assert.Equal(0x80000000u, (uint)SaFlags.Used);
-        Assert.Equal(0x40000000u, (uint)SaFlags.Unique);
-        Assert.Equal(0x20000000u, (uint)SaFlags.AuthenticationAlgorithm1);
+        // include/netipsec/pfkeyv2_ext.h moves these three off Linux's NOPMTUDISC/DECAP_DSCP/NOECN bits.
+        Assert.Equal(0x2000u, (uint)SaFlags.Used);
+        Assert.Equal(0x1000u, (uint)SaFlags.Unique);
+        Assert.Equal(0x800u, (uint)SaFlags.AuthenticationAlgorithm1);
         Assert.Equal(0x8000000u, (uint)SaFlags.EncryptionAlgorithm1);
         Assert.Equal(0x2000000u, (uint)SaFlags.KeyManagement1);
         Assert.Equal(0x400000u, (uint)SaFlags.KeyManagement4);

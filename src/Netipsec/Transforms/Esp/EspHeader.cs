@@ -3,20 +3,19 @@ using System.Buffers.Binary;
 namespace Netipsec.Transforms.Esp;
 
 /// <summary>
-/// A view of the fixed ESP header (RFC 4303 §2) in place over a packet's bytes, followed by the explicit IV that
-/// AES-GCM carries at the start of the payload data (RFC 4106 §3.1). Nothing is copied or allocated.
+/// A view of the ESP header (RFC 4303 §2) in place over a packet's bytes: SPI, sequence number and the explicit IV
+/// the SA's algorithm carries at the start of the payload data (0, 8 or 16 bytes). Nothing is copied or allocated.
 /// </summary>
 /// <remarks>
 /// <code>
 ///  0                   1                   2                   3
 ///  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+ ----
-/// |               Security Parameters Index (SPI)                 | ^ authenticated
-/// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+ | (as AAD)
+/// |               Security Parameters Index (SPI)                 | ^ integrity
+/// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+ | (AEAD: AAD)
 /// |                      Sequence Number                          | v
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+ ----
-/// |            Explicit IV (8 bytes, RFC 4106 §3.1)               |
-/// |                                                               |
+/// |        IV (RFC 3602: 16, RFC 3686/4106/4309/4543/7634: 8)     |
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+ ----
 /// |                    Payload Data (variable)                    | ^
 /// ~                                                               ~ |
@@ -25,7 +24,7 @@ namespace Netipsec.Transforms.Esp;
 /// +-+-+-+-+-+-+-+-+               +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+ |
 /// |                               |  Pad Length   | Next Header   | v
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+ ----
-/// |         Integrity Check Value (ICV, 8, 12 or 16 bytes)        |
+/// |         Integrity Check Value (ICV, 0 to 32 bytes)            |
 /// ~                                                               ~
 /// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
 /// </code>
@@ -38,11 +37,8 @@ internal readonly ref struct EspHeader
     internal const int SequenceNumberOffset = 4;
     internal const int IvOffset = 8;
 
-    /// <summary>Length of the explicit IV of the AES-GCM transforms (RFC 4106 §3.1).</summary>
-    internal const int IvLength = 8;
-
-    /// <summary>SPI, sequence number and explicit IV: the bytes in front of the encrypted payload.</summary>
-    internal const int Length = IvOffset + IvLength;
+    /// <summary>SPI and sequence number: the bytes in front of the IV.</summary>
+    internal const int FixedLength = IvOffset;
 
     private readonly Span<byte> _bytes;
 
@@ -62,26 +58,23 @@ internal readonly ref struct EspHeader
         set => BinaryPrimitives.WriteUInt32BigEndian(_bytes[SequenceNumberOffset..], value);
     }
 
-    /// <summary>The explicit IV as a big-endian counter value.</summary>
-    internal ulong Iv
-    {
-        get => BinaryPrimitives.ReadUInt64BigEndian(_bytes[IvOffset..]);
-        set => BinaryPrimitives.WriteUInt64BigEndian(_bytes[IvOffset..], value);
-    }
+    /// <summary>The explicit IV's bytes, writable.</summary>
+    internal Span<byte> Iv => _bytes[IvOffset..];
 
-    /// <summary>The explicit IV's bytes.</summary>
-    internal ReadOnlySpan<byte> IvBytes => _bytes.Slice(IvOffset, IvLength);
+    /// <summary>SPI, sequence number and IV: the bytes in front of the encrypted payload.</summary>
+    internal int Length => _bytes.Length;
 
-    /// <summary>A view over the first <see cref="Length"/> bytes of <paramref name="bytes"/>; false when there are fewer.</summary>
-    internal static bool TryCreate(Span<byte> bytes, out EspHeader header)
+    /// <summary>A view over SPI, sequence number and <paramref name="ivLength"/> bytes of IV; false when <paramref name="bytes"/> is shorter.</summary>
+    internal static bool TryCreate(Span<byte> bytes, int ivLength, out EspHeader header)
     {
-        if (bytes.Length < Length)
+        int length = FixedLength + ivLength;
+        if (ivLength < 0 || bytes.Length < length)
         {
             header = default;
             return false;
         }
 
-        header = new EspHeader(bytes[..Length]);
+        header = new EspHeader(bytes[..length]);
         return true;
     }
 }

@@ -12,10 +12,19 @@ internal static class EspTrailer
     internal const int FixedLength = 2;
 
     /// <summary>RFC 4303 §2.4: payload, padding, pad length and next header end on a 4-byte boundary.</summary>
-    private const int Alignment = 4;
+    internal const int MinimumAlignment = 4;
 
-    /// <summary>The padding a payload of <paramref name="payloadLength"/> bytes needs: 0 to 3 bytes with AES-GCM, whose block size is 1.</summary>
-    internal static int PaddingLength(int payloadLength) => -(payloadLength + FixedLength) & (Alignment - 1);
+    /// <summary>
+    /// The boundary the encrypted part ends on for a cipher of <paramref name="blockSize"/> bytes: the block size of
+    /// a block cipher (RFC 4303 §2.4, RFC 3602 §3), 4 bytes for stream-like modes and AEADs (block size 1).
+    /// </summary>
+    internal static int Alignment(int blockSize) => Math.Max(blockSize, MinimumAlignment);
+
+    /// <summary>
+    /// The padding a payload of <paramref name="payloadLength"/> bytes needs so payload, padding, pad length and next
+    /// header fill whole units of <paramref name="alignment"/> bytes (a power of two, see <see cref="Alignment"/>).
+    /// </summary>
+    internal static int PaddingLength(int payloadLength, int alignment) => -(payloadLength + FixedLength) & (alignment - 1);
 
     /// <summary>Writes padding 1, 2, 3, ..., the pad length and <paramref name="nextHeader"/> over all of <paramref name="trailer"/>.</summary>
     internal static void Write(Span<byte> trailer, IpProtocol nextHeader)

@@ -1,23 +1,23 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
+using Netipsec.Crypto;
 using Netipsec.Packets;
 using Netipsec.States;
 
 namespace Netipsec.Transforms.Esp;
 
 /// <summary>
-/// ESP (RFC 4303) with AES-GCM as a combined-mode algorithm (RFC 4106): confidentiality and integrity in one pass,
-/// an 8-byte explicit IV per packet, and the SPI and sequence number as additional authenticated data.
+/// ESP (RFC 4303) on the crypto engines: combined-mode algorithms (AES-GCM RFC 4106, AES-CCM RFC 4309,
+/// ChaCha20-Poly1305 RFC 7634), ENCR_NULL_AUTH_AES_GMAC (RFC 4543), or a cipher (AES-CBC RFC 3602, AES-CTR RFC 3686,
+/// 3DES-CBC RFC 2451, DES-CBC, NULL RFC 2410) with an integrity algorithm (HMAC-MD5/SHA-1/SHA-2, AES-CMAC,
+/// AES-XCBC, NULL) or, configured by leaving the authentication algorithm out, without one (confidentiality-only).
 /// </summary>
 /// <remarks>
-/// <para>Supported SAs: protocol ESP, no authentication algorithm (the AEAD's ICV is the integrity check), encryption
-/// algorithm SADB_X_EALG_AES_GCM_ICV12 (19) or SADB_X_EALG_AES_GCM_ICV16 (20) as in Linux's &lt;linux/pfkeyv2.h&gt;,
-/// with key material = AES key (16, 24 or 32 bytes) || 4-byte salt (RFC 4106 §8.1). Any mode: the mode lays the
-/// packet out, this transform only protects what follows the gap.</para>
-/// <para>A stateless singleton (<see cref="Instance"/>). <see cref="Init"/> prepares the key schedule once per SA;
-/// <see cref="Output"/> and <see cref="Input"/> may run on several threads for one SA (the SA's cipher calls are
-/// serialised) and allocate nothing. <see cref="Init"/> and <see cref="Destroy"/> are for the SA's owner and must
-/// not race each other.</para>
+/// <para>Algorithms are the SA's PF_KEY ids, looked up in <see cref="AlgorithmTable"/>; key material as the SA
+/// carries it (salt or nonce included). Each key comes from the first engine of the transform's list that supports
+/// the algorithm. Any mode: the mode lays the packet out, this transform only protects what follows the gap.</para>
+/// <para>Stateless apart from the engine list. <see cref="Init"/> prepares the keys once per SA; <see cref="Output"/>
+/// and <see cref="Input"/> may run on several threads for one SA and allocate nothing themselves (an engine key may:
+/// the portable engine's AES-CCM and AES-CMAC). <see cref="Init"/> and <see cref="Destroy"/> are for the SA's owner
+/// and must not race each other.</para>
 /// <para>Data-path methods never throw for packet contents; <see langword="null"/> arguments throw.</para>
 /// </remarks>
 public sealed class EspTransform : IXfrmType
@@ -31,95 +31,140 @@ public sealed class EspTransform : IXfrmType
     /// <summary>SADB_X_EALG_AES_GCM_ICV16: AES-GCM with a 16-byte ICV (RFC 4106).</summary>
     internal const byte AesGcmIcv16 = 20;
 
-    // SPI || sequence high || sequence low with extended sequence numbers, else SPI || sequence (RFC 4106 §5).
-    private const int AadLength = 8;
-    private const int ExtendedAadLength = 12;
-    private const int AadSequenceOffset = 4;
+    // Sizes assumed for an SA whose algorithms are unknown (Init refuses it anyway): an AEAD's IV and largest tag.
+    private const int UnknownIvLength = 8;
+    private const int UnknownIcvLength = 16;
 
+    private static readonly ICryptoEngine[] DefaultEngines = [PortableCryptoEngine.Instance];
+
+    private readonly ICryptoEngine[] _engines;
     private readonly ulong _firstIv;
 
-    /// <summary>Creates a transform whose SAs send <paramref name="firstIv"/> as their first explicit IV (tests only).</summary>
-    internal EspTransform(ulong firstIv) => _firstIv = firstIv;
+    /// <summary>Creates a transform whose keys come from the first of <paramref name="engines"/> supporting each algorithm.</summary>
+    /// <exception cref="ArgumentException"><paramref name="engines"/> is empty or holds null.</exception>
+    public EspTransform(IReadOnlyList<ICryptoEngine> engines)
+        : this(engines, 0)
+    {
+    }
 
-    /// <summary>The transform; the IV counter of each SA starts at 0.</summary>
+    /// <summary>Creates a transform on the portable engine whose counter-IV SAs send <paramref name="firstIv"/> first (tests only).</summary>
+    internal EspTransform(ulong firstIv)
+        : this(DefaultEngines, firstIv)
+    {
+    }
+
+    /// <summary>Creates a transform on <paramref name="engines"/> whose counter-IV SAs send <paramref name="firstIv"/> first (tests only).</summary>
+    internal EspTransform(IReadOnlyList<ICryptoEngine> engines, ulong firstIv)
+    {
+        ArgumentNullException.ThrowIfNull(engines);
+        if (engines.Count == 0)
+        {
+            throw new ArgumentException("At least one crypto engine is needed.", nameof(engines));
+        }
+
+        _engines = new ICryptoEngine[engines.Count];
+        for (int i = 0; i < _engines.Length; i++)
+        {
+            _engines[i] = engines[i] ?? throw new ArgumentException("An engine is null.", nameof(engines));
+        }
+
+        _firstIv = firstIv;
+    }
+
+    /// <summary>The transform on <see cref="PortableCryptoEngine.Instance"/>; the IV counter of each SA starts at 0.</summary>
     public static EspTransform Instance { get; } = new(0);
 
     /// <inheritdoc/>
     public IpsecProtocol Protocol => IpsecProtocol.Esp;
 
     /// <summary>
-    /// Prepares the SA's AES-GCM key schedule and IV counter. <see cref="TransformStatus.Unsupported"/> when the SA is
-    /// not ESP, carries an authentication or compression algorithm, its encryption algorithm is not AES-GCM with a
-    /// 12- or 16-byte ICV, its key material is not 20, 28 or 36 bytes, AES-GCM is unavailable on this platform, or the
-    /// SA was prepared before and destroyed (preparing it again would restart the IV counter under the same key).
-    /// Calling it again on a prepared SA changes nothing and returns <see cref="TransformStatus.Ok"/>.
+    /// Prepares the SA's keys and IV source. <see cref="TransformStatus.Unsupported"/> when the SA is not ESP, carries
+    /// a compression algorithm, has no encryption algorithm, its encryption id is not a cipher or AEAD of the
+    /// <see cref="AlgorithmTable"/>, an AEAD comes with an authentication algorithm, the authentication id is not an
+    /// ESP integrity algorithm, the cipher and integrity are both NULL (RFC 4303 §3.2: one of them must protect), a
+    /// key's bit count does not cover its bytes, no engine supports an algorithm, an engine refuses a key (length,
+    /// weak key), or the SA was prepared before and destroyed (preparing it again would restart the IV counter under
+    /// the same key). Calling it again on a prepared SA changes nothing and returns <see cref="TransformStatus.Ok"/>.
     /// </summary>
     public TransformStatus Init(SecurityAssociation sa)
     {
         ArgumentNullException.ThrowIfNull(sa);
-        if (sa.TypeState is EspGcmState prepared)
+        if (sa.TypeState is EspState prepared)
         {
             return prepared.IsDisposed ? TransformStatus.Unsupported : TransformStatus.Ok;
         }
 
-        // SADB_X_EALG_AES_GCM_ICV8 is a valid RFC 4106 algorithm, but .NET's AesGcm only produces 12- to 16-byte
-        // tags (AesGcm.TagByteSizes); the fast crypto engine of a later issue covers it.
         if (sa.TypeState is not null
             || sa.Protocol != IpsecProtocol.Esp
-            || sa.Authentication is not null
             || sa.Compression is not null
-            || sa.Encryption is not { Id: AesGcmIcv12 or AesGcmIcv16 } encryption
-            || encryption.KeyBits != encryption.Key.Length * 8
-            || (encryption.Key.Length - EspGcmState.SaltLength) is not (16 or 24 or 32)
-            || !AesGcm.IsSupported)
+            || sa.Encryption is not { } encryption
+            || !HasWholeKey(encryption)
+            || !AlgorithmTable.TryGetByPfKeyId(PfKeyAlgorithmSpace.Encryption, encryption.Id, out AlgorithmInfo? encryptionInfo))
         {
             return TransformStatus.Unsupported;
         }
 
-        sa.TypeState = new EspGcmState(encryption.Key, IcvLength(encryption), sa.ExtendedSequenceNumbers, _firstIv);
+        EspState? state = encryptionInfo.Kind switch
+        {
+            AlgorithmKind.Aead when sa.Authentication is null => PrepareAead(encryptionInfo, encryption.Key, sa.ExtendedSequenceNumbers),
+            AlgorithmKind.Cipher => PrepareCipher(encryptionInfo, encryption.Key, sa.Authentication, sa.ExtendedSequenceNumbers),
+            _ => null,
+        };
+        if (state is null)
+        {
+            return TransformStatus.Unsupported;
+        }
+
+        sa.TypeState = state;
         return TransformStatus.Ok;
     }
 
     /// <summary>
-    /// Frees the SA's cipher context and wipes the salt. The SA keeps a tombstone, so later packets get
-    /// <see cref="TransformStatus.Unsupported"/> and <see cref="Init"/> refuses it. Safe to call more than once.
+    /// Disposes the SA's keys. The SA keeps a tombstone, so later packets get <see cref="TransformStatus.Unsupported"/>
+    /// and <see cref="Init"/> refuses it. Safe to call more than once.
     /// </summary>
     public void Destroy(SecurityAssociation sa)
     {
         ArgumentNullException.ThrowIfNull(sa);
-        if (sa.TypeState is EspGcmState state)
+        if (sa.TypeState is EspState state)
         {
             state.Dispose();
         }
     }
 
-    /// <summary>SPI, sequence number and the 8-byte explicit IV: 16 bytes.</summary>
-    public int HeaderLength(SecurityAssociation sa) => EspHeader.Length;
+    /// <summary>SPI, sequence number and the algorithm's explicit IV (0, 8 or 16 bytes).</summary>
+    public int HeaderLength(SecurityAssociation sa)
+    {
+        ArgumentNullException.ThrowIfNull(sa);
+        GetLayout(sa, out int ivLength, out _, out _);
+        return EspHeader.FixedLength + ivLength;
+    }
 
-    /// <summary>Padding to the 4-byte boundary (0 to 3 bytes), pad length, next header and the ICV.</summary>
+    /// <summary>Padding to the cipher's block size (at least 4 bytes), pad length, next header and the ICV.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="payloadLength"/> is negative.</exception>
     public int TrailerLength(SecurityAssociation sa, int payloadLength)
     {
         ArgumentNullException.ThrowIfNull(sa);
         ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
-        return EspTrailer.PaddingLength(payloadLength) + EspTrailer.FixedLength + IcvLength(sa.Encryption);
+        GetLayout(sa, out _, out int alignment, out int icvLength);
+        return EspTrailer.PaddingLength(payloadLength, alignment) + EspTrailer.FixedLength + icvLength;
     }
 
     /// <summary>
-    /// Fills the gap with the ESP header and a fresh explicit IV, appends the trailer, encrypts
+    /// Fills the gap with the ESP header and a fresh IV, appends the trailer, encrypts
     /// payload || padding || pad length || next header in place, appends the ICV and names ESP (50) in the byte at
     /// <see cref="Packet.NextHeaderFieldOffset"/>. Statuses: <see cref="TransformStatus.Ok"/>;
     /// <see cref="TransformStatus.Unsupported"/> when the SA is not prepared (or destroyed);
     /// <see cref="TransformStatus.Malformed"/> when the packet does not follow the output layout contract;
     /// <see cref="TransformStatus.NoRoom"/> when the trailer would not fit even in the largest buffer;
-    /// <see cref="TransformStatus.IvExhausted"/> when the SA has used every IV and must not send again.
+    /// <see cref="TransformStatus.IvExhausted"/> when a counter-IV SA has used every IV and must not send again.
     /// </summary>
-    /// <param name="sequence">The sequence number; its low 32 bits go on the wire, all 64 into the AAD with ESN.</param>
+    /// <param name="sequence">The sequence number; its low 32 bits go on the wire, all 64 into the ICV with ESN.</param>
     public TransformStatus Output(SecurityAssociation sa, Packet packet, ulong sequence)
     {
         ArgumentNullException.ThrowIfNull(sa);
         ArgumentNullException.ThrowIfNull(packet);
-        if (sa.TypeState is not EspGcmState state)
+        if (sa.TypeState is not EspState state)
         {
             return TransformStatus.Unsupported;
         }
@@ -131,14 +176,14 @@ public sealed class EspTransform : IXfrmType
 
         int espOffset = packet.TransportOffset;
         int protocolField = packet.NetworkOffset + packet.NextHeaderFieldOffset;
-        int payloadOffset = espOffset + EspHeader.Length;
+        int payloadOffset = espOffset + EspHeader.FixedLength + state.IvLength;
         if (packet.NetworkOffset < 0 || packet.NextHeaderFieldOffset < 0 || protocolField >= espOffset || payloadOffset > packet.Length)
         {
             return TransformStatus.Malformed;
         }
 
         int payloadLength = packet.Length - payloadOffset;
-        int encryptedLength = payloadLength + EspTrailer.PaddingLength(payloadLength) + EspTrailer.FixedLength;
+        int encryptedLength = payloadLength + EspTrailer.PaddingLength(payloadLength, state.Alignment) + EspTrailer.FixedLength;
         int trailerLength = encryptedLength - payloadLength + state.IcvLength;
         // The mode normally made the room; growing can only fail beyond the pool's largest buffer.
         if (!packet.TryEnsureRoom(0, trailerLength))
@@ -146,25 +191,23 @@ public sealed class EspTransform : IXfrmType
             return TransformStatus.NoRoom;
         }
 
-        if (!state.TryTakeIv(out ulong iv))
+        Span<byte> data = packet.Data;
+        _ = EspHeader.TryCreate(data[espOffset..], state.IvLength, out EspHeader header);
+        if (!state.TryWriteIv(header.Iv))
         {
             return TransformStatus.IvExhausted;
         }
 
         EspTrailer.Write(packet.Put(trailerLength)[..(trailerLength - state.IcvLength)], packet.InnerProtocol);
-        Span<byte> data = packet.Data;
-        _ = EspHeader.TryCreate(data[espOffset..], out EspHeader header);
+        data = packet.Data;
+        _ = EspHeader.TryCreate(data[espOffset..], state.IvLength, out header);
         header.Spi = sa.Spi;
         header.SequenceNumber = (uint)sequence;
-        header.Iv = iv;
-
-        Span<byte> aad = stackalloc byte[ExtendedAadLength];
-        int aadLength = WriteAad(aad, sa.Spi, sequence, state.ExtendedSequenceNumbers);
-        Span<byte> encrypted = data.Slice(payloadOffset, encryptedLength);
-        Span<byte> icv = data.Slice(payloadOffset + encryptedLength, state.IcvLength);
-        if (!state.TrySeal(iv, aad[..aadLength], encrypted, icv))
+        int espLength = payloadOffset - espOffset + encryptedLength;
+        TransformStatus status = state.Seal(data.Slice(espOffset, espLength), sequence, data.Slice(espOffset + espLength, state.IcvLength));
+        if (status != TransformStatus.Ok)
         {
-            return TransformStatus.Unsupported;
+            return status;
         }
 
         data[protocolField] = (byte)IpProtocol.Esp;
@@ -175,18 +218,19 @@ public sealed class EspTransform : IXfrmType
     /// Verifies and decrypts the ESP packet at the transport header mark, checks the trailer, then removes the ESP
     /// header, trailer and ICV so the data is [IP header(s)][payload] with the transport mark on the payload and
     /// <see cref="Packet.InnerProtocol"/> set from the trailer. Statuses: <see cref="TransformStatus.Ok"/>;
-    /// <see cref="TransformStatus.IntegrityFailed"/> when the ICV does not verify (the encrypted bytes are then
-    /// cleared); <see cref="TransformStatus.Malformed"/> when the packet is too short or the decrypted padding or pad
-    /// length is invalid (RFC 4303 §2.4); <see cref="TransformStatus.Dummy"/> for a TFC dummy packet, next header 59
-    /// (RFC 4303 §2.6), left as it is to be dropped; <see cref="TransformStatus.Unsupported"/> when the SA is not
-    /// prepared (or destroyed). On any status but Ok the packet is not in a usable layout.
+    /// <see cref="TransformStatus.IntegrityFailed"/> when the ICV does not verify (checked before anything is
+    /// decrypted); <see cref="TransformStatus.Malformed"/> when the packet is too short, the encrypted part is not whole
+    /// blocks, or the decrypted padding or pad length is invalid (RFC 4303 §2.4); <see cref="TransformStatus.Dummy"/>
+    /// for a TFC dummy packet, next header 59 (RFC 4303 §2.6), left as it is to be dropped;
+    /// <see cref="TransformStatus.Unsupported"/> when the SA is not prepared (or destroyed). On any status but Ok the
+    /// packet is not in a usable layout.
     /// </summary>
     /// <param name="sequenceHigh">The ESN high half the replay check inferred; ignored without ESN.</param>
     public TransformStatus Input(SecurityAssociation sa, Packet packet, uint sequenceHigh)
     {
         ArgumentNullException.ThrowIfNull(sa);
         ArgumentNullException.ThrowIfNull(packet);
-        if (sa.TypeState is not EspGcmState state)
+        if (sa.TypeState is not EspState state)
         {
             return TransformStatus.Unsupported;
         }
@@ -197,27 +241,24 @@ public sealed class EspTransform : IXfrmType
         }
 
         int espOffset = packet.TransportOffset;
-        int encryptedLength = packet.Length - espOffset - EspHeader.Length - state.IcvLength;
+        int headerLength = EspHeader.FixedLength + state.IvLength;
+        int encryptedLength = packet.Length - espOffset - headerLength - state.IcvLength;
         if (encryptedLength < EspTrailer.FixedLength)
         {
             return TransformStatus.Malformed;
         }
 
         Span<byte> data = packet.Data;
-        _ = EspHeader.TryCreate(data[espOffset..], out EspHeader header);
-        Span<byte> aad = stackalloc byte[ExtendedAadLength];
+        _ = EspHeader.TryCreate(data[espOffset..], state.IvLength, out EspHeader header);
         ulong sequence = ((ulong)sequenceHigh << 32) | header.SequenceNumber;
-        int aadLength = WriteAad(aad, header.Spi, sequence, state.ExtendedSequenceNumbers);
-        int encryptedOffset = espOffset + EspHeader.Length;
-        Span<byte> encrypted = data.Slice(encryptedOffset, encryptedLength);
-        ReadOnlySpan<byte> icv = data.Slice(encryptedOffset + encryptedLength, state.IcvLength);
-        TransformStatus status = state.Open(header.IvBytes, aad[..aadLength], encrypted, icv);
+        int espLength = headerLength + encryptedLength;
+        TransformStatus status = state.Open(data.Slice(espOffset, espLength), sequence, data.Slice(espOffset + espLength, state.IcvLength));
         if (status != TransformStatus.Ok)
         {
             return status;
         }
 
-        status = EspTrailer.Read(encrypted, out int trailerLength, out IpProtocol nextHeader);
+        status = EspTrailer.Read(data.Slice(espOffset + headerLength, encryptedLength), out int trailerLength, out IpProtocol nextHeader);
         if (status != TransformStatus.Ok)
         {
             return status;
@@ -229,30 +270,100 @@ public sealed class EspTransform : IXfrmType
         }
 
         packet.Trim(packet.Length - state.IcvLength - trailerLength);
-        packet.StripHeader(espOffset, EspHeader.Length);
+        packet.StripHeader(espOffset, headerLength);
         packet.InnerProtocol = nextHeader;
         return TransformStatus.Ok;
     }
 
-    /// <summary>The ICV length the SA's algorithm produces; the largest, 16, for anything but the shorter GCM variants.</summary>
-    private static int IcvLength(SaAlgorithm? encryption) => encryption?.Id switch
-    {
-        AesGcmIcv8 => 8,
-        AesGcmIcv12 => 12,
-        _ => 16,
-    };
+    private static bool HasWholeKey(SaAlgorithm algorithm) => algorithm.KeyBits == algorithm.Key.Length * 8;
 
-    /// <summary>Writes the AAD of RFC 4106 §5 and returns its length.</summary>
-    private static int WriteAad(Span<byte> aad, uint spi, ulong sequence, bool extendedSequenceNumbers)
+    /// <summary>
+    /// The IV length, padding alignment and ICV length of the SA's packets: from its prepared state, else from the
+    /// algorithm table (so sizes are known before Init), else an AEAD's sizes.
+    /// </summary>
+    private static void GetLayout(SecurityAssociation sa, out int ivLength, out int alignment, out int icvLength)
     {
-        BinaryPrimitives.WriteUInt32BigEndian(aad, spi);
-        if (extendedSequenceNumbers)
+        if (sa.TypeState is EspState state)
         {
-            BinaryPrimitives.WriteUInt64BigEndian(aad[AadSequenceOffset..], sequence);
-            return ExtendedAadLength;
+            (ivLength, alignment, icvLength) = (state.IvLength, state.Alignment, state.IcvLength);
+            return;
         }
 
-        BinaryPrimitives.WriteUInt32BigEndian(aad[AadSequenceOffset..], (uint)sequence);
-        return AadLength;
+        (ivLength, alignment, icvLength) = (UnknownIvLength, EspTrailer.MinimumAlignment, UnknownIcvLength);
+        if (sa.Encryption is { } encryption
+            && AlgorithmTable.TryGetByPfKeyId(PfKeyAlgorithmSpace.Encryption, encryption.Id, out AlgorithmInfo? encryptionInfo))
+        {
+            ivLength = encryptionInfo.IvLength;
+            alignment = EspTrailer.Alignment(encryptionInfo.BlockSize);
+            icvLength = encryptionInfo.Kind == AlgorithmKind.Aead ? encryptionInfo.IcvLength : 0;
+            if (sa.Authentication is { } authentication
+                && AlgorithmTable.TryGetByPfKeyId(AlgorithmKind.Integrity, authentication.Id, out AlgorithmInfo? integrityInfo))
+            {
+                icvLength = integrityInfo.IcvLength;
+            }
+        }
+    }
+
+    private EspState? PrepareAead(AlgorithmInfo algorithm, ReadOnlySpan<byte> keyMaterial, bool extendedSequenceNumbers)
+    {
+        ICryptoEngine? engine = FindEngine(algorithm);
+        if (engine is null || engine.CreateAeadKey(algorithm, keyMaterial, out IAeadKey? key) != KeyCreateStatus.Created)
+        {
+            return null;
+        }
+
+        return new EspState(key!, extendedSequenceNumbers, _firstIv);
+    }
+
+    private EspState? PrepareCipher(AlgorithmInfo algorithm, ReadOnlySpan<byte> keyMaterial, SaAlgorithm? authentication, bool extendedSequenceNumbers)
+    {
+        AlgorithmInfo? integrityInfo = null;
+        if (authentication is not null
+            && (!HasWholeKey(authentication)
+                || !AlgorithmTable.TryGetByPfKeyId(AlgorithmKind.Integrity, authentication.Id, out integrityInfo)
+                || integrityInfo.UsesAeadKey))
+        {
+            return null; // AES-GMAC as an integrity algorithm is AH's (RFC 4543 §4); ESP names it as the encryption
+        }
+
+        // RFC 4303 §3.2: NULL encryption with no (or NULL) integrity would protect nothing.
+        bool protectsIntegrity = integrityInfo is not null && integrityInfo.Primitive != CryptoPrimitive.NullIntegrity;
+        if (algorithm.Primitive == CryptoPrimitive.NullCipher && !protectsIntegrity)
+        {
+            return null;
+        }
+
+        ICryptoEngine? cipherEngine = FindEngine(algorithm);
+        if (cipherEngine is null || cipherEngine.CreateCipherKey(algorithm, keyMaterial, out ICipherKey? cipher) != KeyCreateStatus.Created)
+        {
+            return null;
+        }
+
+        IIntegrityKey? integrity = null;
+        if (integrityInfo is not null)
+        {
+            ICryptoEngine? integrityEngine = FindEngine(integrityInfo);
+            if (integrityEngine is null
+                || integrityEngine.CreateIntegrityKey(integrityInfo, authentication!.Key, out integrity) != KeyCreateStatus.Created)
+            {
+                cipher!.Dispose();
+                return null;
+            }
+        }
+
+        return new EspState(cipher!, integrity, extendedSequenceNumbers, _firstIv);
+    }
+
+    private ICryptoEngine? FindEngine(AlgorithmInfo algorithm)
+    {
+        foreach (ICryptoEngine engine in _engines)
+        {
+            if (engine.Supports(algorithm))
+            {
+                return engine;
+            }
+        }
+
+        return null;
     }
 }

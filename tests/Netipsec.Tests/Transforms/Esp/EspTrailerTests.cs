@@ -18,7 +18,23 @@ public sealed class EspTrailerTests
     [InlineData(1500, 2)]
     public void Padding_makes_payload_and_trailer_a_multiple_of_4(int payloadLength, int expected)
     {
-        Assert.Equal(expected, EspTrailer.PaddingLength(payloadLength));
+        Assert.Equal(expected, EspTrailer.PaddingLength(payloadLength, EspTrailer.Alignment(1)));
+    }
+
+    [Theory]
+    [InlineData(8, 0, 6)]
+    [InlineData(8, 6, 0)]
+    [InlineData(8, 7, 7)]
+    [InlineData(16, 0, 14)]
+    [InlineData(16, 14, 0)]
+    [InlineData(16, 15, 15)]
+    [InlineData(16, 1500, 2)]
+    public void Padding_fills_the_last_block_of_a_block_cipher(int blockSize, int payloadLength, int expected)
+    {
+        int padding = EspTrailer.PaddingLength(payloadLength, EspTrailer.Alignment(blockSize));
+
+        Assert.Equal(expected, padding);
+        Assert.Equal(0, (payloadLength + padding + EspTrailer.FixedLength) % blockSize);
     }
 
     [Fact]

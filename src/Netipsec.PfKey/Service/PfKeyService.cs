@@ -65,16 +65,23 @@ public sealed class PfKeyService
 
     /// <summary>
     /// Executes one request from <paramref name="sender"/> and sends the replies. <paramref name="message"/> must be
-    /// exactly one message (<c>sadb_msg_len</c> bytes). Bad input never throws; it is answered with an error reply.
+    /// exactly one message (<c>sadb_msg_len</c> bytes). Bad input never throws; it is answered with an error reply —
+    /// except when the base header itself is unusable (too short, wrong version, length, type or reserved field),
+    /// which leaves nothing to address a reply to: then nothing is sent and the socket layer reports the returned
+    /// result as the send's error, as Linux's pfkey_sendmsg does.
     /// </summary>
-    /// <returns>Success, or the errno and diagnostic of the error reply the sender got.</returns>
+    /// <returns>Success, or the errno and diagnostic of the refusal.</returns>
     public PfKeyResult Process(PfKeyClient sender, ReadOnlySpan<byte> message)
     {
         ArgumentNullException.ThrowIfNull(sender);
         if (!PfKeyMessage.TryParse(message, PfKeyOrigin.Client, out PfKeyMessage request, out PfKeyError error))
         {
             var result = new PfKeyResult(error.Errno, error.Diagnostic);
-            SendError(sender, ErrorHeaderFor(message), result);
+            if (error.Extension != ExtensionType.Reserved)
+            {
+                SendError(sender, PfKeyHeader.Read(message), result);
+            }
+
             return result;
         }
 
@@ -394,13 +401,6 @@ public sealed class PfKeyService
             }
         }
     }
-
-    /// <summary>
-    /// The header an error reply to an unparsable message carries: its type, SA type, sequence and pid when at
-    /// least a base header arrived (so the sender can match the reply), zeros otherwise.
-    /// </summary>
-    private static PfKeyHeader ErrorHeaderFor(ReadOnlySpan<byte> message) =>
-        message.Length < PfKeyHeader.Length ? default : PfKeyHeader.Read(message) with { Errno = PfKeyErrno.None, Diagnostic = PfKeyDiagnostic.None };
 
     private static PfKeyResult FromSadStatus(SadStatus status) => status switch
     {

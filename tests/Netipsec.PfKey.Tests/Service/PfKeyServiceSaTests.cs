@@ -313,6 +313,42 @@ public sealed class PfKeyServiceSaTests
     }
 
     [Fact]
+    public void NoMessageToAnotherClientEverCarriesKeys()
+    {
+        byte[] getSpi = Build(MessageType.GetSpi, SaType.Esp, 1, (ref PfKeyMessageWriter writer) =>
+        {
+            Assert.True(writer.TryAddAddress(ExtensionType.AddressSrc, Address(Local)));
+            Assert.True(writer.TryAddAddress(ExtensionType.AddressDst, Address(Peer)));
+            Assert.True(writer.TryAddSpiRange(new SpiRangeExtension(0x2000, 0x2000)));
+        });
+        _harness.Succeeds(getSpi);
+        _harness.Succeeds(EspAdd(0x2000, type: MessageType.Update));
+        _harness.Succeeds(EspAdd(0x1000));
+        _harness.Succeeds(EspAdd(0x1000, type: MessageType.Update));
+        _harness.Succeeds(ById(MessageType.Get, 0x1000));
+        _harness.Succeeds(Build(MessageType.Dump, SaType.Unspecified, 1));
+        _harness.Succeeds(ById(MessageType.Delete, 0x1000));
+        _harness.Succeeds(Build(MessageType.Flush, SaType.Unspecified, 1));
+
+        Assert.Equal(6, _harness.Other.Received.Count);
+        foreach (byte[] message in _harness.Other.Received)
+        {
+            PfKeyMessage parsed = Parse(message);
+            Assert.False(parsed.Contains(ExtensionType.KeyAuth));
+            Assert.False(parsed.Contains(ExtensionType.KeyEncrypt));
+        }
+
+        // The sender did get them, in GET and in both DUMP messages.
+        int withKeys = 0;
+        foreach (byte[] message in _harness.Sender.Received)
+        {
+            withKeys += Parse(message).Contains(ExtensionType.KeyEncrypt) ? 1 : 0;
+        }
+
+        Assert.Equal(3, withKeys);
+    }
+
+    [Fact]
     public void ADetachedClientGetsNothing()
     {
         _harness.Service.Detach(_harness.Other.Client);

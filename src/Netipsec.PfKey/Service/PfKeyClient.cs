@@ -18,6 +18,7 @@ public sealed class PfKeyClient
         _outbox = outbox;
     }
 
+    /// <summary>The id given at construction (a socket server uses its connection number).</summary>
     public int Id { get; }
 
     internal void Deliver(ReadOnlySpan<byte> message) => _outbox(message);

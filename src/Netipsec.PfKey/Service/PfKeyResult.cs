@@ -8,8 +8,10 @@ namespace Netipsec.PfKey.Service;
 /// </summary>
 public readonly record struct PfKeyResult(PfKeyErrno Errno, PfKeyDiagnostic Diagnostic)
 {
+    /// <summary>The request was carried out and its replies sent.</summary>
     public static PfKeyResult Success => default;
 
+    /// <summary>True when <see cref="Errno"/> is <see cref="PfKeyErrno.None"/>.</summary>
     public bool IsSuccess => Errno == PfKeyErrno.None;
 
     /// <summary>An EINVAL failure with <paramref name="diagnostic"/>, the commonest answer to a bad request.</summary>

@@ -9,7 +9,7 @@ namespace Netipsec.PfKey.Service;
 /// <summary>
 /// Executes PF_KEY v2 requests (RFC 2367) against an <see cref="XfrmEngine"/>'s SAD and SPD and sends the replies:
 /// to the sender, and copies to every attached client where RFC 2367 §3.1 says "to all" (GETSPI, UPDATE, ADD,
-/// DELETE, FLUSH and the SPD's add, update, delete and flush). Copies to all never carry keys; only GET and DUMP,
+/// DELETE, FLUSH, the seed's X_UPDATEPAIR and X_DELPAIR, and the SPD's add, update, delete and flush). Copies to all never carry keys; only GET and DUMP,
 /// which go to the sender alone, do.
 /// </summary>
 /// <remarks>
@@ -20,8 +20,7 @@ namespace Netipsec.PfKey.Service;
 /// the sender alone with the base header only: <c>sadb_msg_errno</c> and the diagnostic in <c>sadb_msg_reserved</c>.
 /// </para>
 /// <para>
-/// Not handled yet (answered EOPNOTSUPP): REGISTER, ACQUIRE, EXPIRE, X_PROMISC, X_INVERSE_ACQUIRE, X_UPDATEPAIR,
-/// X_DELPAIR, X_SPDSETIDX, X_SPDACQUIRE, X_SPDEXPIRE, X_PCHANGE, X_NAT_T_NEW_MAPPING and X_MIGRATE.
+/// Not handled yet (answered EOPNOTSUPP): REGISTER, ACQUIRE, EXPIRE, X_PROMISC, X_INVERSE_ACQUIRE, X_SPDSETIDX, X_SPDACQUIRE, X_SPDEXPIRE, X_PCHANGE, X_NAT_T_NEW_MAPPING and X_MIGRATE.
 /// </para>
 /// <para>
 /// Thread-safe: the databases serialise their own writes, and the client list is replaced atomically. Messages are
@@ -106,6 +105,8 @@ public sealed class PfKeyService
         MessageType.Update => Update(sender, request),
         MessageType.Delete => Delete(sender, request),
         MessageType.Get => Get(sender, request),
+        MessageType.UpdatePair => UpdatePair(sender, request),
+        MessageType.DelPair => DeletePair(sender, request),
         MessageType.Flush => Flush(sender, request.Header),
         MessageType.Dump => Dump(sender, request.Header),
         MessageType.SpdAdd => AddPolicy(sender, request, replace: false),
@@ -227,6 +228,44 @@ public sealed class PfKeyService
         }
 
         SendSa(sender, request.Header, sa, SaReplyContent.SettingsAndKeys, toAll: false);
+        return PfKeyResult.Success;
+    }
+
+    /// <summary>X_UPDATEPAIR: new hard and soft lifetimes for an SA and its pair together (the seed).</summary>
+    private PfKeyResult UpdatePair(PfKeyClient sender, scoped in PfKeyMessage request)
+    {
+        if (!TryFindSa(request, out SecurityAssociation? sa))
+        {
+            return new PfKeyResult(PfKeyErrno.NoSuchEntity, PfKeyDiagnostic.SaNotFound);
+        }
+
+        SadStatus status = _engine.States.UpdatePair(
+            sa.Id, LifetimeConversion.ToLimits(request, ExtensionType.LifetimeSoft), LifetimeConversion.ToLimits(request, ExtensionType.LifetimeHard));
+        if (status != SadStatus.Ok)
+        {
+            // RequestRules already refused soft above hard, so an invalid pair update means a larval SA.
+            return status == SadStatus.Invalid ? PfKeyResult.Invalid(PfKeyDiagnostic.BadSaState) : FromPairStatus(status);
+        }
+
+        SendSa(sender, request.Header, sa, SaReplyContent.Settings, toAll: true);
+        return PfKeyResult.Success;
+    }
+
+    /// <summary>X_DELPAIR: deletes an SA and its pair together (the seed).</summary>
+    private PfKeyResult DeletePair(PfKeyClient sender, scoped in PfKeyMessage request)
+    {
+        if (!TryFindSa(request, out SecurityAssociation? sa))
+        {
+            return new PfKeyResult(PfKeyErrno.NoSuchEntity, PfKeyDiagnostic.SaNotFound);
+        }
+
+        SadStatus status = _engine.States.DeletePair(sa.Id);
+        if (status != SadStatus.Ok)
+        {
+            return FromPairStatus(status);
+        }
+
+        SendSa(sender, request.Header, sa, SaReplyContent.Identity, toAll: true);
         return PfKeyResult.Success;
     }
 
@@ -409,6 +448,13 @@ public sealed class PfKeyService
         SadStatus.Unsupported => PfKeyResult.Invalid(PfKeyDiagnostic.EncrNotSupp),
         SadStatus.SpiRangeExhausted => new PfKeyResult(PfKeyErrno.NoEntry, PfKeyDiagnostic.None), // Linux's xfrm_alloc_spi.
         _ => PfKeyResult.Invalid(),
+    };
+
+    private static PfKeyResult FromPairStatus(SadStatus status) => status switch
+    {
+        SadStatus.NotPaired => PfKeyResult.Invalid(PfKeyDiagnostic.PairInappropriate),
+        SadStatus.PairNotFound => new PfKeyResult(PfKeyErrno.NoSuchEntity, PfKeyDiagnostic.PairSaNotFound),
+        _ => FromSadStatus(status),
     };
 
     private static PfKeyResult FromSpdStatus(SpdStatus status) => status switch

@@ -50,7 +50,8 @@ internal static class RequestRules
     }
 
     private static bool IsSaMessage(MessageType type) =>
-        type is MessageType.GetSpi or MessageType.Update or MessageType.Add or MessageType.Delete or MessageType.Get;
+        type is MessageType.GetSpi or MessageType.Update or MessageType.Add or MessageType.Delete or MessageType.Get
+            or MessageType.UpdatePair or MessageType.DelPair;
 
     private static PfKeyResult CheckRequired(scoped in PfKeyMessage message, MessageType type)
     {
@@ -61,10 +62,18 @@ internal static class RequestRules
                     ?? Require(message, ExtensionType.AddressDst, PfKeyDiagnostic.MissingDst)
                     ?? Require(message, ExtensionType.SpiRange, PfKeyDiagnostic.MissingRange)
                     ?? PfKeyResult.Success;
-            case MessageType.Update or MessageType.Add or MessageType.Delete or MessageType.Get:
+            case MessageType.Update or MessageType.Add or MessageType.Delete or MessageType.Get or MessageType.DelPair:
                 return Require(message, ExtensionType.Sa, PfKeyDiagnostic.MissingSa)
                     ?? Require(message, ExtensionType.AddressSrc, PfKeyDiagnostic.MissingSrc)
                     ?? Require(message, ExtensionType.AddressDst, PfKeyDiagnostic.MissingDst)
+                    ?? PfKeyResult.Success;
+            case MessageType.UpdatePair:
+                // The seed: <base, SA, lifetime(HS), address(SD)> — the lifetimes are what it changes.
+                return Require(message, ExtensionType.Sa, PfKeyDiagnostic.MissingSa)
+                    ?? Require(message, ExtensionType.AddressSrc, PfKeyDiagnostic.MissingSrc)
+                    ?? Require(message, ExtensionType.AddressDst, PfKeyDiagnostic.MissingDst)
+                    ?? Require(message, ExtensionType.LifetimeHard, PfKeyDiagnostic.NoExt)
+                    ?? Require(message, ExtensionType.LifetimeSoft, PfKeyDiagnostic.NoExt)
                     ?? PfKeyResult.Success;
             case MessageType.SpdAdd or MessageType.SpdUpdate or MessageType.SpdDelete:
                 return Require(message, ExtensionType.AddressSrc, PfKeyDiagnostic.MissingSrc)

@@ -76,9 +76,11 @@ public sealed class PfKeyService
         if (!PfKeyMessage.TryParse(message, PfKeyOrigin.Client, out PfKeyMessage request, out PfKeyError error))
         {
             var result = new PfKeyResult(error.Errno, error.Diagnostic);
-            if (error.Extension != ExtensionType.Reserved)
+            if (!IsUnanswerable(error.Reason))
             {
-                SendError(sender, PfKeyHeader.Read(message), result);
+                // An unknown SA type cannot be echoed: no parser would accept the reply. UNSPEC stands in for it.
+                PfKeyHeader header = PfKeyHeader.Read(message);
+                SendError(sender, error.Reason == PfKeyParseError.UnknownSaType ? header with { SaType = SaType.Unspecified } : header, result);
             }
 
             return result;
@@ -440,6 +442,11 @@ public sealed class PfKeyService
             }
         }
     }
+
+    /// <summary>The base-header faults af_key.c's pfkey_get_base_msg refuses without an error message.</summary>
+    private static bool IsUnanswerable(PfKeyParseError reason) =>
+        reason is PfKeyParseError.TooShort or PfKeyParseError.BadVersion or PfKeyParseError.UnknownMessageType
+            or PfKeyParseError.LengthMismatch or PfKeyParseError.ReservedNotZero;
 
     private static PfKeyResult FromSadStatus(SadStatus status) => status switch
     {

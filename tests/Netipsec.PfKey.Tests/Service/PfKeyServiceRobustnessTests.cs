@@ -49,7 +49,7 @@ public sealed class PfKeyServiceRobustnessTests
         var random = new Random(2367);
         var harness = new ServiceHarness();
         byte[][] seeds = Seeds();
-        for (int i = 0; i < 5000; i++)
+        for (int i = 0; i < 20000; i++)
         {
             byte[] message = (byte[])seeds[i % seeds.Length].Clone();
             int flips = 1 + random.Next(3);

@@ -238,6 +238,19 @@ public sealed class PfKeyServiceValidationTests
         new ServiceHarness().Fails(request, expected.Errno, expected.Diagnostic);
     }
 
+    [Fact]
+    public void AnUnknownSaTypeOrAnExtensionOfTypeZeroIsAnsweredWithItsDiagnostic()
+    {
+        byte[] unknownSaType = Build(MessageType.Flush, (SaType)42, 6);
+        var harness = new ServiceHarness();
+        harness.Fails(unknownSaType, Einval, PfKeyDiagnostic.UnknownSaType);
+        Assert.Equal(SaType.Unspecified, Parse(harness.Sender.Received[^1]).Header.SaType);
+
+        byte[] typeZero = Build(MessageType.Flush, SaType.Unspecified, 6, (ref PfKeyMessageWriter w) => Assert.True(w.TryAddPair(new PairExtension(1))));
+        typeZero[16 + 2] = 0; // The extension's type, low byte (host order); PAIR is 39.
+        new ServiceHarness().Fails(typeZero, Einval, PfKeyDiagnostic.UnknownExt);
+    }
+
     [Theory]
     [InlineData(8)]
     [InlineData(16)]

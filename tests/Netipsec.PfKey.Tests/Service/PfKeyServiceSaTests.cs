@@ -349,6 +349,36 @@ public sealed class PfKeyServiceSaTests
     }
 
     [Fact]
+    public void AnIpv6SaRoundTripsThroughAddAndGet()
+    {
+        IpAddress peerV6 = IpAddress.Parse("2001:db8::2");
+        byte[] add = Build(MessageType.Add, SaType.Esp, 1, (ref PfKeyMessageWriter writer) =>
+        {
+            Assert.True(writer.TryAddSa(new SaExtension(0x1000, 64, SaState.Mature, AuthAlgorithm.None, EncryptAlgorithm.AesGcmIcv12, SaFlags.Outbound)));
+            Assert.True(writer.TryAddAddress(ExtensionType.AddressSrc, Address(LocalV6)));
+            Assert.True(writer.TryAddAddress(ExtensionType.AddressDst, Address(peerV6)));
+            Assert.True(writer.TryAddKey(ExtensionType.KeyEncrypt, new KeyExtension(GcmKey)));
+        });
+        _harness.Succeeds(add);
+
+        byte[] get = Build(MessageType.Get, SaType.Esp, 2, (ref PfKeyMessageWriter writer) =>
+        {
+            Assert.True(writer.TryAddSa(new SaExtension(0x1000, 0, SaState.Larval, AuthAlgorithm.None, EncryptAlgorithm.None, SaFlags.None)));
+            Assert.True(writer.TryAddAddress(ExtensionType.AddressSrc, Address(LocalV6)));
+            Assert.True(writer.TryAddAddress(ExtensionType.AddressDst, Address(peerV6)));
+        });
+        _harness.Succeeds(get);
+
+        PfKeyMessage reply = Parse(_harness.Sender.Received[^1]);
+        Assert.True(reply.TryGetSa(out SaExtension sa));
+        Assert.Equal(new SaExtension(0x1000, 64, SaState.Mature, AuthAlgorithm.None, EncryptAlgorithm.AesGcmIcv12, SaFlags.Outbound), sa);
+        Assert.True(reply.TryGetAddress(ExtensionType.AddressSrc, out AddressExtension source));
+        Assert.Equal(new AddressExtension(0, 128, new Sockaddr(LocalV6)), source);
+        Assert.True(reply.TryGetAddress(ExtensionType.AddressDst, out AddressExtension destination));
+        Assert.Equal(peerV6, destination.Sockaddr.Address);
+    }
+
+    [Fact]
     public void ADetachedClientGetsNothing()
     {
         _harness.Service.Detach(_harness.Other.Client);

@@ -1,0 +1,19 @@
+using Netipsec.PfKey.Wire;
+
+namespace Netipsec.PfKey.Service;
+
+/// <summary>
+/// How the service answered a request: success, or the <c>sadb_msg_errno</c> and <c>sadb_x_msg_diagnostic</c> of
+/// the base-header-only error reply the sender got.
+/// </summary>
+public readonly record struct PfKeyResult(PfKeyErrno Errno, PfKeyDiagnostic Diagnostic)
+{
+    /// <summary>The request was carried out and its replies sent.</summary>
+    public static PfKeyResult Success => default;
+
+    /// <summary>True when <see cref="Errno"/> is <see cref="PfKeyErrno.None"/>.</summary>
+    public bool IsSuccess => Errno == PfKeyErrno.None;
+
+    /// <summary>An EINVAL failure with <paramref name="diagnostic"/>, the commonest answer to a bad request.</summary>
+    internal static PfKeyResult Invalid(PfKeyDiagnostic diagnostic = PfKeyDiagnostic.None) => new(PfKeyErrno.InvalidArgument, diagnostic);
+}

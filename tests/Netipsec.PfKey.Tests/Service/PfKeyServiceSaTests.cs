@@ -60,11 +60,11 @@ public sealed class PfKeyServiceSaTests
     [Fact]
     public void AddOfAnAlgorithmTheTransformLacksIsEncrNotSupp()
     {
-        // AES-CBC with HMAC-SHA1 is a valid PF_KEY SA, but the shipped ESP transform implements AES-GCM only.
+        // AES-CBC with AES-XCBC-MAC is a valid PF_KEY SA, but no engine shipped so far implements XCBC.
         byte[] request = Build(MessageType.Add, SaType.Esp, 1, (ref PfKeyMessageWriter writer) =>
         {
-            AddIdentity(ref writer, 0x1000, AuthAlgorithm.Sha1Hmac, EncryptAlgorithm.AesCbc);
-            Assert.True(writer.TryAddKey(ExtensionType.KeyAuth, new KeyExtension(new byte[20])));
+            AddIdentity(ref writer, 0x1000, AuthAlgorithm.AesXcbcMac, EncryptAlgorithm.AesCbc);
+            Assert.True(writer.TryAddKey(ExtensionType.KeyAuth, new KeyExtension(new byte[16])));
             Assert.True(writer.TryAddKey(ExtensionType.KeyEncrypt, new KeyExtension(new byte[16])));
         });
 

@@ -1,5 +1,6 @@
 using Netipsec.States;
 using Netipsec.Transforms.Esp;
+using Netipsec.Transforms.IpComp;
 
 namespace Netipsec.Transforms;
 
@@ -27,8 +28,8 @@ public sealed class XfrmTypeRegistry
         }
     }
 
-    /// <summary>Every transform Netipsec ships: ESP (AES-GCM).</summary>
-    public static XfrmTypeRegistry CreateDefault() => new(EspTransform.Instance);
+    /// <summary>Every transform Netipsec ships: ESP and IPComp (DEFLATE).</summary>
+    public static XfrmTypeRegistry CreateDefault() => new(EspTransform.Instance, IpCompTransform.Instance);
 
     /// <summary>The transform of <paramref name="protocol"/>, or null when none is registered.</summary>
     public IXfrmType? Get(IpsecProtocol protocol) => _byProtocol[(byte)protocol];

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Netipsec.Packets;
 using Netipsec.States;
 using static Netipsec.Tests.States.SadTestData;
@@ -84,11 +83,10 @@ public sealed class SecurityAssociationDatabaseScaleTests
     }
 
     [Fact]
-    public void Two_hundred_thousand_sas_are_added_found_and_deleted_quickly()
+    public void Two_hundred_thousand_sas_are_added_found_and_deleted()
     {
         const int Total = 200_000;
         var db = NewDatabase(NewClock());
-        var clock = Stopwatch.StartNew();
 
         for (int i = 0; i < Total; i++)
         {
@@ -114,6 +112,5 @@ public sealed class SecurityAssociationDatabaseScaleTests
         Assert.True(db.TryLookupBySpi(IpAddress.FromIpv4(0x0A000001u), 0x1001u, IpsecProtocol.Esp, out _));
         Assert.Equal(Total / 2, db.Flush());
         Assert.Equal(0, db.Count);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"took {clock.Elapsed}");
     }
 }

@@ -1,4 +1,5 @@
 using Netipsec.States;
+using Netipsec.Transforms.Ah;
 using Netipsec.Transforms.Esp;
 
 namespace Netipsec.Transforms;
@@ -27,8 +28,8 @@ public sealed class XfrmTypeRegistry
         }
     }
 
-    /// <summary>Every transform Netipsec ships: ESP (AES-GCM).</summary>
-    public static XfrmTypeRegistry CreateDefault() => new(EspTransform.Instance);
+    /// <summary>Every transform Netipsec ships: ESP and AH.</summary>
+    public static XfrmTypeRegistry CreateDefault() => new(EspTransform.Instance, AhTransform.Instance);
 
     /// <summary>The transform of <paramref name="protocol"/>, or null when none is registered.</summary>
     public IXfrmType? Get(IpsecProtocol protocol) => _byProtocol[(byte)protocol];

@@ -22,6 +22,7 @@ internal static class AhMutableFields
     private const byte OptionStrictSourceRoute = 137;
     private const byte OptionRouterAlert = 148;
     private const byte OptionSenderDirectedDelivery = 149;
+    private const int SourceRoutePointer = 2;
     private const int SourceRouteMinimumLength = 3 + Ipv4AddressLength; // type, length, pointer, one address
 
     // IPv6 (RFC 4302 Appendix A.2, RFC 8200 §4.2/§4.4).
@@ -42,8 +43,8 @@ internal static class AhMutableFields
     /// Rewrites <paramref name="headers"/>, the bytes from the start of the IP header to the AH header, for the ICV.
     /// IPv4: TOS, flags, fragment offset, TTL and checksum zeroed; options classified per RFC 4302 Appendix A.1 (end of
     /// list, no-op, security, extended and commercial security, router alert and sender-directed delivery kept, every
-    /// other option zeroed whole); a loose or strict source route puts its last address in the destination field, the
-    /// final destination (as Linux does). IPv6: traffic class, flow label and hop limit zeroed; in hop-by-hop and
+    /// other option zeroed whole); an unfinished loose or strict source route puts its last address, the final
+    /// destination, in the destination field. IPv6: traffic class, flow label and hop limit zeroed; in hop-by-hop and
     /// destination options headers the data of options whose type has the may-change bit (RFC 8200 §4.2) zeroed;
     /// a type 0 or type 2 routing header with segments left is rearranged as the final destination will see it
     /// (destination = last address, segments left 0); other routing types, fragment headers and anything else are
@@ -96,7 +97,11 @@ internal static class AhMutableFields
             Span<byte> option = options.Slice(offset, length);
             if (!IsImmutableIpv4Option(type))
             {
-                if (type is OptionLooseSourceRoute or OptionStrictSourceRoute && length >= SourceRouteMinimumLength)
+                // RFC 4302 §3.3.3.1.1.1: the destination the receiver will see is the route's last address. Only while
+                // the route is unfinished (pointer within the option): once finished, the field already holds it.
+                if (type is OptionLooseSourceRoute or OptionStrictSourceRoute
+                    && length >= SourceRouteMinimumLength
+                    && option[SourceRoutePointer] <= length)
                 {
                     option[^Ipv4AddressLength..].CopyTo(header.Slice(Ipv4Header.DestinationOffset, Ipv4AddressLength));
                 }

@@ -161,7 +161,7 @@ public sealed class AhTransform : IXfrmType
     {
         ArgumentNullException.ThrowIfNull(sa);
         ArgumentNullException.ThrowIfNull(packet);
-        if (sa.TypeState is not AhState state)
+        if (sa.TypeState is not AhState state || state.IsDisposed)
         {
             return TransformStatus.Unsupported;
         }
@@ -221,7 +221,7 @@ public sealed class AhTransform : IXfrmType
     {
         ArgumentNullException.ThrowIfNull(sa);
         ArgumentNullException.ThrowIfNull(packet);
-        if (sa.TypeState is not AhState state)
+        if (sa.TypeState is not AhState state || state.IsDisposed)
         {
             return TransformStatus.Unsupported;
         }

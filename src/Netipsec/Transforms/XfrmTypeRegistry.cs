@@ -1,4 +1,5 @@
 using Netipsec.States;
+using Netipsec.Transforms.Ah;
 using Netipsec.Transforms.Esp;
 using Netipsec.Transforms.IpComp;
 
@@ -28,8 +29,8 @@ public sealed class XfrmTypeRegistry
         }
     }
 
-    /// <summary>Every transform Netipsec ships: ESP and IPComp (DEFLATE).</summary>
-    public static XfrmTypeRegistry CreateDefault() => new(EspTransform.Instance, IpCompTransform.Instance);
+    /// <summary>Every transform Netipsec ships: ESP, AH and IPComp (DEFLATE).</summary>
+    public static XfrmTypeRegistry CreateDefault() => new(EspTransform.Instance, AhTransform.Instance, IpCompTransform.Instance);
 
     /// <summary>The transform of <paramref name="protocol"/>, or null when none is registered.</summary>
     public IXfrmType? Get(IpsecProtocol protocol) => _byProtocol[(byte)protocol];

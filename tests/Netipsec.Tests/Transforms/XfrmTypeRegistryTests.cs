@@ -56,7 +56,7 @@ public sealed class XfrmTypeRegistryTests
         Assert.Equal(SadStatus.Unsupported, db.Add(SadTestData.Esp(0x1001)));
         Assert.Equal(0, db.Count);
         Assert.Equal(SadStatus.Ok, db.Add(SadTestData.Esp(0x1002)));
-        Assert.Equal(SadStatus.Unsupported, db.Add(Ah(0x1004)));
+        Assert.Equal(SadStatus.Unsupported, db.Add(SadTestData.Ah(0x1004)));
         Assert.Equal(SadStatus.Ok, db.Delete(new SaId(Peer, 0x1002, IpsecProtocol.Esp)));
 
         Assert.Equal(["init 1001", "init 1002", "destroy 1002"], esp.Calls);

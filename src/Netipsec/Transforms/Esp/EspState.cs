@@ -20,10 +20,6 @@ namespace Netipsec.Transforms.Esp;
 /// </remarks>
 internal sealed class EspState : IDisposable
 {
-    // Marks the counter as used up, so it is never sent: one IV of 2^64 is not worth a second field that would have
-    // to change atomically with the counter.
-    private const ulong ExhaustedIv = ulong.MaxValue;
-
     // SPI || sequence high || sequence low with extended sequence numbers, else SPI || sequence (RFC 4106 §5,
     // RFC 4309 §5, RFC 7634 §2.1, RFC 4543 §3.3).
     private const int AadLength = 8;
@@ -35,7 +31,7 @@ internal sealed class EspState : IDisposable
     private readonly ICipherKey? _cipher;
     private readonly IIntegrityKey? _integrity;
     private readonly bool _counterIv;
-    private ulong _nextIv;
+    private readonly IvCounter _nextIv;
     private int _disposed;
 
     /// <summary>An SA protected by one AEAD key (GMAC included); takes ownership of <paramref name="aead"/>.</summary>
@@ -64,7 +60,7 @@ internal sealed class EspState : IDisposable
         Encryption = encryption;
         Alignment = EspTrailer.Alignment(encryption.BlockSize);
         ExtendedSequenceNumbers = extendedSequenceNumbers;
-        _nextIv = firstIv;
+        _nextIv = new IvCounter(firstIv);
     }
 
     /// <summary>The encryption (or combined-mode) algorithm.</summary>
@@ -96,20 +92,7 @@ internal sealed class EspState : IDisposable
             return true;
         }
 
-        ulong current = Volatile.Read(ref _nextIv);
-        while (current != ExhaustedIv)
-        {
-            ulong seen = Interlocked.CompareExchange(ref _nextIv, current + 1, current);
-            if (seen == current)
-            {
-                BinaryPrimitives.WriteUInt64BigEndian(iv, current);
-                return true;
-            }
-
-            current = seen;
-        }
-
-        return false;
+        return _nextIv.TryWrite(iv);
     }
 
     /// <summary>

@@ -22,7 +22,7 @@ namespace Netipsec.PfKey.Service;
 /// the sender alone with the base header only: <c>sadb_msg_errno</c> and the diagnostic in <c>sadb_msg_reserved</c>.
 /// </para>
 /// <para>
-/// Not handled yet (answered EOPNOTSUPP): ACQUIRE and EXPIRE from a client, X_PROMISC, X_INVERSE_ACQUIRE, X_SPDSETIDX, X_SPDACQUIRE, X_SPDEXPIRE, X_PCHANGE, X_NAT_T_NEW_MAPPING and X_MIGRATE.
+/// Not handled yet (answered EOPNOTSUPP): EXPIRE from a client, X_PROMISC, X_INVERSE_ACQUIRE, X_SPDSETIDX, X_SPDACQUIRE, X_SPDEXPIRE, X_PCHANGE, X_NAT_T_NEW_MAPPING and X_MIGRATE.
 /// </para>
 /// <para>
 /// Thread-safe: the databases serialise their own writes, and the client list is replaced atomically. Messages are
@@ -122,6 +122,7 @@ public sealed class PfKeyService
         MessageType.UpdatePair => UpdatePair(sender, request),
         MessageType.DelPair => DeletePair(sender, request),
         MessageType.Register => Register(sender, request.Header),
+        MessageType.Acquire => FailAcquire(request.Header),
         MessageType.Flush => Flush(sender, request.Header),
         MessageType.Dump => Dump(sender, request.Header),
         MessageType.SpdAdd => AddPolicy(sender, request, replace: false),
@@ -327,6 +328,23 @@ public sealed class PfKeyService
         }
 
         return PfKeyResult.Success;
+    }
+
+    /// <summary>
+    /// A key manager reports that it could not negotiate the SA an ACQUIRE asked for (the seed's <c>&lt;base&gt;</c>
+    /// with <c>sadb_msg_errno</c> set and the ACQUIRE's sequence): the acquire state goes, so the next packet
+    /// retries. Nothing is sent on success, as af_key.c sends nothing. A client sends ACQUIRE for nothing else.
+    /// </summary>
+    private PfKeyResult FailAcquire(PfKeyHeader header)
+    {
+        if (header.Errno == PfKeyErrno.None)
+        {
+            return PfKeyResult.Invalid();
+        }
+
+        return _engine.States.FailAcquire(header.Sequence) == SadStatus.Ok
+            ? PfKeyResult.Success
+            : new PfKeyResult(PfKeyErrno.NoSuchEntity, PfKeyDiagnostic.SaNotFound);
     }
 
     private PfKeyResult Flush(PfKeyClient sender, PfKeyHeader header)

@@ -119,6 +119,34 @@ public sealed class PfKeyServiceEventTests
     }
 
     [Fact]
+    public void AFailureAcquireFromTheKeyManagerDropsTheAcquireStateSoTheNextPacketAsksAgain()
+    {
+        _harness.Succeeds(Build(MessageType.Register, SaType.Esp, 1));
+        uint sequence = RaiseTransportAcquire(out SecurityPolicy policy);
+        int before = _harness.Sender.Received.Count;
+
+        byte[] failure = Build(MessageType.Acquire, SaType.Esp, sequence);
+        failure[2] = (byte)PfKeyErrno.NoEntry; // sadb_msg_errno: the negotiation found no acceptable proposal.
+        _harness.Succeeds(failure);
+
+        Assert.Equal(before, _harness.Sender.Received.Count); // Nothing is answered, as af_key.c answers nothing.
+        Assert.Equal(0, _harness.Engine.States.Count);
+        Assert.True(_harness.Engine.States.Acquire(Local, Peer, policy.Selector, policy.Templates[0], policy, out uint retried));
+        Assert.Equal(retried, Parse(_harness.Sender.Received[^1]).Header.Sequence);
+        Assert.Equal(MessageType.Acquire, Parse(_harness.Sender.Received[^1]).Header.Type);
+    }
+
+    [Fact]
+    public void AFailureAcquireForNoPendingAcquireIsSaNotFoundAndAnAcquireWithoutErrnoIsInvalid()
+    {
+        byte[] failure = Build(MessageType.Acquire, SaType.Esp, 77);
+        failure[2] = (byte)PfKeyErrno.NoEntry; // sadb_msg_errno: the negotiation found no acceptable proposal.
+        _harness.Fails(failure, PfKeyErrno.NoSuchEntity, PfKeyDiagnostic.SaNotFound);
+
+        _harness.Fails(Build(MessageType.Acquire, SaType.Esp, 78), PfKeyErrno.InvalidArgument, PfKeyDiagnostic.None);
+    }
+
+    [Fact]
     public void SoftThenHardLifetimeExpiryTellsEveryClientWithoutKeys()
     {
         _harness.Succeeds(EspAdd(0x1234, extend: (ref PfKeyMessageWriter writer) =>

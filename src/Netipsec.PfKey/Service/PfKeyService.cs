@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Netipsec.Crypto;
 using Netipsec.Engine;
 using Netipsec.PfKey.Wire;
 using Netipsec.Policies;
@@ -10,7 +11,8 @@ namespace Netipsec.PfKey.Service;
 /// Executes PF_KEY v2 requests (RFC 2367) against an <see cref="XfrmEngine"/>'s SAD and SPD and sends the replies:
 /// to the sender, and copies to every attached client where RFC 2367 §3.1 says "to all" (GETSPI, UPDATE, ADD,
 /// DELETE, FLUSH, the seed's X_UPDATEPAIR and X_DELPAIR, and the SPD's add, update, delete and flush). Copies to all never carry keys; only GET and DUMP,
-/// which go to the sender alone, do.
+/// which go to the sender alone, do. It also turns the engine's key-manager events into SADB_ACQUIRE (to the
+/// clients registered for the SA type), SADB_EXPIRE and SADB_X_SPDEXPIRE (to every client).
 /// </summary>
 /// <remarks>
 /// <para>
@@ -20,11 +22,13 @@ namespace Netipsec.PfKey.Service;
 /// the sender alone with the base header only: <c>sadb_msg_errno</c> and the diagnostic in <c>sadb_msg_reserved</c>.
 /// </para>
 /// <para>
-/// Not handled yet (answered EOPNOTSUPP): REGISTER, ACQUIRE, EXPIRE, X_PROMISC, X_INVERSE_ACQUIRE, X_SPDSETIDX, X_SPDACQUIRE, X_SPDEXPIRE, X_PCHANGE, X_NAT_T_NEW_MAPPING and X_MIGRATE.
+/// Not handled yet (answered EOPNOTSUPP): EXPIRE from a client, X_PROMISC, X_INVERSE_ACQUIRE, X_SPDSETIDX, X_SPDACQUIRE, X_SPDEXPIRE, X_PCHANGE, X_NAT_T_NEW_MAPPING and X_MIGRATE.
 /// </para>
 /// <para>
 /// Thread-safe: the databases serialise their own writes, and the client list is replaced atomically. Messages are
-/// delivered synchronously on the calling thread through each client's <see cref="PfKeyMessageHandler"/>.
+/// delivered synchronously on the calling thread through each client's <see cref="PfKeyMessageHandler"/>; event
+/// messages on the thread that raised the event, under the raising database's write lock, so a handler must never
+/// call back into the service or the databases (a socket server only queues the copy).
 /// </para>
 /// </remarks>
 public sealed class PfKeyService
@@ -36,13 +40,21 @@ public sealed class PfKeyService
     internal const int MaxReplyLength = 4096;
 
     private readonly XfrmEngine _engine;
+    private readonly SupportedAlgorithms _algorithms;
     private ImmutableArray<PfKeyClient> _clients = [];
 
-    /// <param name="engine">The engine whose databases the requests change; the service does not own it.</param>
-    public PfKeyService(XfrmEngine engine)
+    /// <summary>Creates a service that executes requests against <paramref name="engine"/> and listens to its events.</summary>
+    /// <param name="engine">The engine whose databases the requests change; the service does not own it, and registers a listener on its <see cref="XfrmEngine.Events"/> for the engine's lifetime.</param>
+    /// <param name="cryptoEngines">
+    /// The crypto engines the ESP transform prepares keys with: REGISTER lists, and ACQUIRE proposes, what they
+    /// support. Defaults to <see cref="PortableCryptoEngine.Instance"/>, the engine of <see cref="Transforms.XfrmTypeRegistry.CreateDefault"/>.
+    /// </param>
+    public PfKeyService(XfrmEngine engine, IReadOnlyList<ICryptoEngine>? cryptoEngines = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         _engine = engine;
+        _algorithms = new SupportedAlgorithms(cryptoEngines ?? [PortableCryptoEngine.Instance]);
+        engine.Events.Register(new KeyManagerNotifier(this, _algorithms));
     }
 
     /// <summary>The attached clients, in the order they attached.</summary>
@@ -109,6 +121,8 @@ public sealed class PfKeyService
         MessageType.Get => Get(sender, request),
         MessageType.UpdatePair => UpdatePair(sender, request),
         MessageType.DelPair => DeletePair(sender, request),
+        MessageType.Register => Register(sender, request.Header),
+        MessageType.Acquire => FailAcquire(request.Header),
         MessageType.Flush => Flush(sender, request.Header),
         MessageType.Dump => Dump(sender, request.Header),
         MessageType.SpdAdd => AddPolicy(sender, request, replace: false),
@@ -269,6 +283,68 @@ public sealed class PfKeyService
 
         SendSa(sender, request.Header, sa, SaReplyContent.Identity, toAll: true);
         return PfKeyResult.Success;
+    }
+
+    /// <summary>
+    /// RFC 2367 §3.1.7: registers the sender for the SA type's ACQUIREs and answers with the supported algorithms —
+    /// authentication and encryption for ESP, authentication for AH, none for IPComp (compression has no list),
+    /// both for UNSPEC, which registers nothing. As af_key.c does, the reply also goes to every other registered
+    /// client, since the algorithm lists concern them all; registering a type twice is EEXIST.
+    /// </summary>
+    private PfKeyResult Register(PfKeyClient sender, PfKeyHeader header)
+    {
+        if (header.SaType != SaType.Unspecified)
+        {
+            if (!RequestRules.TryGetProtocol(header.SaType, out _))
+            {
+                return PfKeyResult.Invalid(PfKeyDiagnostic.NoSadbs);
+            }
+
+            if (!sender.TryRegister(header.SaType))
+            {
+                return new PfKeyResult(PfKeyErrno.Exists, PfKeyDiagnostic.None);
+            }
+        }
+
+        Span<byte> buffer = stackalloc byte[MaxReplyLength];
+        SaReplyWriter.Fits(PfKeyMessageWriter.TryCreate(buffer, header, out PfKeyMessageWriter writer));
+        if (header.SaType is SaType.Unspecified or SaType.Esp or SaType.Ah && _algorithms.Authentication.Length > 0)
+        {
+            SaReplyWriter.Fits(writer.TryAddSupported(ExtensionType.SupportedAuth, _algorithms.Authentication));
+        }
+
+        if (header.SaType is SaType.Unspecified or SaType.Esp && _algorithms.Encryption.Length > 0)
+        {
+            SaReplyWriter.Fits(writer.TryAddSupported(ExtensionType.SupportedEncrypt, _algorithms.Encryption));
+        }
+
+        sender.Deliver(writer.Message);
+        foreach (PfKeyClient client in _clients)
+        {
+            if (!ReferenceEquals(client, sender) && client.IsRegistered)
+            {
+                client.Deliver(writer.Message);
+            }
+        }
+
+        return PfKeyResult.Success;
+    }
+
+    /// <summary>
+    /// A key manager reports that it could not negotiate the SA an ACQUIRE asked for (the seed's <c>&lt;base&gt;</c>
+    /// with <c>sadb_msg_errno</c> set and the ACQUIRE's sequence): the acquire state goes, so the next packet
+    /// retries. Nothing is sent on success, as af_key.c sends nothing. A client sends ACQUIRE for nothing else.
+    /// </summary>
+    private PfKeyResult FailAcquire(PfKeyHeader header)
+    {
+        if (header.Errno == PfKeyErrno.None)
+        {
+            return PfKeyResult.Invalid();
+        }
+
+        return _engine.States.FailAcquire(header.Sequence) == SadStatus.Ok
+            ? PfKeyResult.Success
+            : new PfKeyResult(PfKeyErrno.NoSuchEntity, PfKeyDiagnostic.SaNotFound);
     }
 
     private PfKeyResult Flush(PfKeyClient sender, PfKeyHeader header)

@@ -21,6 +21,13 @@ internal static class PolicyReplyWriter
         SaReplyWriter.Fits(writer.TryAddLifetime(ExtensionType.LifetimeSoft, LifetimeConversion.ToExtension(policy.SoftLimits)));
         SaReplyWriter.Fits(writer.TryAddLifetime(ExtensionType.LifetimeCurrent, LifetimeConversion.ToExtension(policy.Current)));
 
+        AddPolicy(ref writer, policy);
+        return writer.Length;
+    }
+
+    /// <summary>Adds X_POLICY: action, direction, index as <c>sadb_x_policy_id</c>, priority and one request per template.</summary>
+    public static void AddPolicy(ref PfKeyMessageWriter writer, SecurityPolicy policy)
+    {
         Span<IpsecRequest> requests = stackalloc IpsecRequest[SecurityPolicy.MaxTemplates];
         int count = 0;
         foreach (PolicyTemplate template in policy.Templates)
@@ -30,7 +37,6 @@ internal static class PolicyReplyWriter
 
         var policyHeader = new PolicyHeader(TypeOf(policy.Action), DirectionOf(policy.Direction), policy.Index, policy.Priority);
         SaReplyWriter.Fits(writer.TryAddPolicy(policyHeader, requests[..count]));
-        return writer.Length;
     }
 
     private static IpsecPolicyType TypeOf(PolicyAction action) => action switch

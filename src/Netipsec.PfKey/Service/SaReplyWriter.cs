@@ -67,6 +67,25 @@ internal static class SaReplyWriter
         return writer.Length;
     }
 
+    /// <summary>
+    /// SADB_EXPIRE (RFC 2367 §3.1.8): SA, LIFETIME_CURRENT, the soft or hard lifetime that ran out, and the
+    /// addresses. Never keys: it goes to every socket.
+    /// </summary>
+    /// <returns>The message length.</returns>
+    public static int WriteExpire(Span<byte> destination, SecurityAssociation sa, ExpiryKind kind)
+    {
+        var header = new PfKeyHeader(MessageType.Expire, SaTypeOf(sa.Protocol), 0, 0);
+        Fits(PfKeyMessageWriter.TryCreate(destination, header, out PfKeyMessageWriter writer));
+        Fits(writer.TryAddSa(ToSaExtension(sa, SaReplyContent.Settings)));
+        Fits(writer.TryAddLifetime(ExtensionType.LifetimeCurrent, LifetimeConversion.ToExtension(sa.Current)));
+        Fits(kind == ExpiryKind.Soft
+            ? writer.TryAddLifetime(ExtensionType.LifetimeSoft, LifetimeConversion.ToExtension(sa.SoftLimits))
+            : writer.TryAddLifetime(ExtensionType.LifetimeHard, LifetimeConversion.ToExtension(sa.HardLimits)));
+        Fits(writer.TryAddAddress(ExtensionType.AddressSrc, HostAddress(sa.Source)));
+        Fits(writer.TryAddAddress(ExtensionType.AddressDst, HostAddress(sa.Destination)));
+        return writer.Length;
+    }
+
     /// <summary>The SA type of a protocol, for replies about SAs of every type (DUMP of UNSPEC).</summary>
     public static SaType SaTypeOf(IpsecProtocol protocol) => protocol switch
     {

@@ -144,16 +144,9 @@ public static class InboundPolicyCheck
         && sa.Mode == template.Mode
         && (template.Spi == 0 || sa.Spi == template.Spi)
         && (template.ReqId == 0 || sa.ReqId == template.ReqId)
-        && AllowsAuthentication(template.AllowedAuthAlgorithms, sa.Authentication)
+        && PolicyTemplate.IsAllowed(template.AllowedAuthAlgorithms, sa.Authentication?.Id ?? 0)
         && (sa.Mode == XfrmMode.Transport
             || (EndpointMatches(template.TunnelSource, sa.Source) && EndpointMatches(template.TunnelDestination, sa.Destination)));
-
-    /// <summary>Linux's aalgos test: the bit of the SA's integrity algorithm id (0 = none) must be set.</summary>
-    private static bool AllowsAuthentication(ulong allowed, SaAlgorithm? algorithm)
-    {
-        int id = algorithm?.Id ?? 0;
-        return id >= 64 ? allowed == ulong.MaxValue : ((allowed >> id) & 1) != 0;
-    }
 
     private static bool EndpointMatches(IpAddress templateEndpoint, IpAddress stateEndpoint) =>
         templateEndpoint.Version == IpVersion.None || templateEndpoint.IsUnspecified || templateEndpoint == stateEndpoint;

@@ -34,4 +34,11 @@ public sealed record PolicyTemplate(IpsecProtocol Protocol, XfrmMode Mode)
 
     /// <summary>True when inbound processing may skip this template (level "use").</summary>
     public bool IsOptional => Level == TemplateLevel.Use;
+
+    /// <summary>
+    /// Linux's aalgos/ealgos/calgos test: whether the bitmap <paramref name="allowed"/> (one of the Allowed*Algorithms)
+    /// permits the PF_KEY algorithm <paramref name="id"/> (0 = none). Ids from 64 up have no bit, so only a bitmap
+    /// that restricts nothing (all ones) allows them.
+    /// </summary>
+    public static bool IsAllowed(ulong allowed, int id) => id >= 64 ? allowed == ulong.MaxValue : ((allowed >> id) & 1) != 0;
 }

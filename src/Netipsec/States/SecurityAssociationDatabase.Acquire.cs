@@ -113,6 +113,26 @@ public sealed partial class SecurityAssociationDatabase
         }
     }
 
+    /// <summary>
+    /// A key manager's failure ACQUIRE (the seed: "if key management fails, send an SADB_ACQUIRE"): deletes the
+    /// pending acquire state of <paramref name="sequence"/>, with the SPI GETSPI may have given it, so the next
+    /// packet of its flow raises a new ACQUIRE instead of waiting out <see cref="SadOptions.AcquireLifetime"/>.
+    /// </summary>
+    /// <returns><see cref="SadStatus.Ok"/>, or <see cref="SadStatus.NotFound"/> when no pending acquire state has this sequence.</returns>
+    public SadStatus FailAcquire(uint sequence)
+    {
+        lock (_writeLock)
+        {
+            if (sequence == 0 || !_acquiresBySequence.TryGetValue(sequence, out SecurityAssociation? acquire) || acquire.State != SaState.Larval)
+            {
+                return SadStatus.NotFound;
+            }
+
+            Remove(acquire);
+            return SadStatus.Ok;
+        }
+    }
+
     /// <summary>The acquire state an SA being installed answers: by its sequence, else by its flow (Linux's __find_acq_core).</summary>
     private SecurityAssociation? FindAcquireAnsweredBy(SecurityAssociation sa)
     {

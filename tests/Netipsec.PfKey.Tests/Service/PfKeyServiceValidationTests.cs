@@ -185,7 +185,7 @@ public sealed class PfKeyServiceValidationTests
         { "GETSPI of a CPI above 16 bits", GetSpi(0x10000, 0x20000, SaType.IpComp), Einval, PfKeyDiagnostic.MalformedRange },
 
         // Messages this step does not handle yet.
-        { "REGISTER", Build(MessageType.Register, SaType.Esp, 1), PfKeyErrno.OperationNotSupported, PfKeyDiagnostic.None },
+        { "REGISTER for an SA type without a database", Build(MessageType.Register, SaType.Rsvp, 1), PfKeyErrno.InvalidArgument, PfKeyDiagnostic.NoSadbs },
     };
 
     [Theory]

@@ -22,9 +22,9 @@ internal sealed class ServiceHarness
     /// <summary>AES-GCM-16 key material: 128-bit key and 32-bit salt (RFC 4106 §8.1), the SA the ESP transform installs.</summary>
     public static readonly byte[] GcmKey = Enumerable.Range(0x30, 20).Select(i => (byte)i).ToArray();
 
-    public ServiceHarness()
+    public ServiceHarness(TimeProvider? time = null)
     {
-        Engine = new XfrmEngine(TimeProvider.System, XfrmTypeRegistry.CreateDefault());
+        Engine = new XfrmEngine(time ?? TimeProvider.System, XfrmTypeRegistry.CreateDefault());
         Service = new PfKeyService(Engine);
         Sender = new RecordingClient(1);
         Other = new RecordingClient(2);

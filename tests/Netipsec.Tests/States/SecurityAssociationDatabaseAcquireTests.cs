@@ -29,6 +29,25 @@ public sealed class SecurityAssociationDatabaseAcquireTests
     }
 
     [Fact]
+    public void A_failed_acquire_removes_the_state_so_the_next_packet_asks_again()
+    {
+        var listener = new RecordingListener();
+        var db = NewDatabase(NewClock(), listener);
+        Assert.True(db.Acquire(Local, Peer, HostSelector, Template(reqId: 4), null, out uint sequence));
+        Assert.Equal(SadStatus.Ok, db.GetSpi(Peer, Local, IpsecProtocol.Esp, XfrmMode.Tunnel, 4, 0x900, 0x900, sequence, out _));
+
+        Assert.Equal(SadStatus.NotFound, db.FailAcquire(sequence + 1));
+        Assert.Equal(SadStatus.Ok, db.FailAcquire(sequence));
+
+        Assert.Equal(0, db.Count);
+        Assert.Equal(SadStatus.NotFound, db.Get(new SaId(Peer, 0x900, IpsecProtocol.Esp), out _));
+        Assert.Equal(SadStatus.NotFound, db.FailAcquire(sequence));
+        Assert.True(db.Acquire(Local, Peer, HostSelector, Template(reqId: 4), null, out uint retried));
+        Assert.NotEqual(sequence, retried);
+        Assert.Equal(2, listener.Acquires.Count);
+    }
+
+    [Fact]
     public void Further_acquires_for_the_same_flow_are_suppressed_while_the_state_lives()
     {
         var listener = new RecordingListener();

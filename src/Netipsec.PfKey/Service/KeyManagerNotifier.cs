@@ -1,0 +1,111 @@
+using Netipsec.Engine;
+using Netipsec.PfKey.Wire;
+using Netipsec.Policies;
+using Netipsec.States;
+
+namespace Netipsec.PfKey.Service;
+
+/// <summary>
+/// Turns the engine's key-manager events into PF_KEY messages for a service's clients: ACQUIRE to the clients
+/// registered for the SA type (RFC 2367 §3.1.6), EXPIRE (RFC 2367 §3.1.8) and X_SPDEXPIRE to every client.
+/// None of them carries keys.
+/// </summary>
+/// <remarks>
+/// The engine calls it under the raising database's write lock, so it only builds messages and delivers them; it
+/// never calls back into the SAD or SPD. Thread-safe: it keeps no state of its own.
+/// </remarks>
+internal sealed class KeyManagerNotifier : IKeyManagerListener
+{
+    // af_key.c proposes a 32-packet replay window.
+    private const byte ProposalReplayWindow = 32;
+
+    // Base header, four address extensions of IPv6 sockaddrs, proposal header and X_POLICY with its templates.
+    private const int AcquireOverhead = 1024;
+
+    private readonly PfKeyService _service;
+    private readonly SupportedAlgorithms _algorithms;
+
+    public KeyManagerNotifier(PfKeyService service, SupportedAlgorithms algorithms)
+    {
+        _service = service;
+        _algorithms = algorithms;
+    }
+
+    /// <summary>
+    /// SADB_ACQUIRE: <c>sadb_msg_seq</c> is the sequence the answers must carry; SRC and DST are the SA's endpoints.
+    /// The session's protocol and ports go on them in transport mode, and on INNER_SRC/INNER_DST (the triggering
+    /// traffic) in tunnel mode, where the seed puts a tunnel's selectors. A proposal of the combinations the
+    /// template allows follows (none for IPComp), then the policy as X_POLICY, which key managers such as racoon
+    /// look the policy up by.
+    /// </summary>
+    public void OnAcquire(AcquireRequest request)
+    {
+        SaType saType = SaReplyWriter.SaTypeOf(request.Template.Protocol);
+        var combinations = new Combination[_algorithms.MaxCombinations(request.Template.Protocol)];
+        int count = _algorithms.Propose(request.Template, combinations);
+
+        var buffer = new byte[AcquireOverhead + (count * Combination.Length)];
+        SaReplyWriter.Fits(PfKeyMessageWriter.TryCreate(buffer, new PfKeyHeader(MessageType.Acquire, saType, request.Sequence, 0), out PfKeyMessageWriter writer));
+        AddressExtension trafficSource = SelectorConversion.SourceOf(request.Selector);
+        AddressExtension trafficDestination = SelectorConversion.DestinationOf(request.Selector);
+        if (request.Template.Mode == XfrmMode.Transport)
+        {
+            SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressSrc, Endpoint(request.Source, trafficSource)));
+            SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressDst, Endpoint(request.Destination, trafficDestination)));
+        }
+        else
+        {
+            SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressSrc, SaReplyWriter.HostAddress(request.Source)));
+            SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressDst, SaReplyWriter.HostAddress(request.Destination)));
+            SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressInnerSrc, trafficSource));
+            SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressInnerDst, trafficDestination));
+        }
+
+        if (request.Template.Protocol != IpsecProtocol.IpComp)
+        {
+            SaReplyWriter.Fits(writer.TryAddProposal(ProposalReplayWindow, combinations.AsSpan(0, count)));
+        }
+
+        if (request.Policy is { } policy)
+        {
+            PolicyReplyWriter.AddPolicy(ref writer, policy);
+        }
+
+        ReadOnlySpan<byte> message = writer.Message;
+        foreach (PfKeyClient client in _service.Clients)
+        {
+            if (client.IsRegisteredFor(saType))
+            {
+                client.Deliver(message);
+            }
+        }
+    }
+
+    /// <summary>SADB_EXPIRE to every client.</summary>
+    public void OnStateExpired(SecurityAssociation state, ExpiryKind kind)
+    {
+        Span<byte> buffer = stackalloc byte[PfKeyService.MaxReplyLength];
+        int length = SaReplyWriter.WriteExpire(buffer, state, kind);
+        SendToAll(buffer[..length]);
+    }
+
+    /// <summary>SADB_X_SPDEXPIRE, the policy as SPDGET shows it, to every client (af_key.c sends it on soft and hard expiry alike).</summary>
+    public void OnPolicyExpired(SecurityPolicy policy, ExpiryKind kind)
+    {
+        Span<byte> buffer = stackalloc byte[PfKeyService.MaxReplyLength];
+        int length = PolicyReplyWriter.Write(buffer, new PfKeyHeader(MessageType.SpdExpire, SaType.Unspecified, 0, 0), policy);
+        SendToAll(buffer[..length]);
+    }
+
+    /// <summary>The SA's endpoint as a whole host, with the session's upper-layer protocol and port.</summary>
+    private static AddressExtension Endpoint(Packets.IpAddress address, AddressExtension traffic) =>
+        new(traffic.Protocol, (byte)address.BitLength, new Sockaddr(address, traffic.Sockaddr.Port));
+
+    private void SendToAll(ReadOnlySpan<byte> message)
+    {
+        foreach (PfKeyClient client in _service.Clients)
+        {
+            client.Deliver(message);
+        }
+    }
+}

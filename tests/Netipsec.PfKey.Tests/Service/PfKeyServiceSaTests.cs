@@ -305,11 +305,14 @@ public sealed class PfKeyServiceSaTests
     [Fact]
     public void IpcompSaCarriesItsCompressionAlgorithmInTheEncryptField()
     {
-        // The replay field of 32 means nothing to IPComp and is dropped; no IPComp transform ships yet, so the SAD
-        // refuses the SA after the service accepted its algorithm (an unknown one would be BAD_EALG, tested apart).
+        // The replay field of 32 means nothing to IPComp and is dropped; the encrypt field names the compression.
         byte[] request = Build(MessageType.Add, SaType.IpComp, 1, (ref PfKeyMessageWriter writer) =>
             AddIdentity(ref writer, 0x100, AuthAlgorithm.None, (EncryptAlgorithm)CompressAlgorithm.Deflate));
-        _harness.Fails(request, PfKeyErrno.InvalidArgument, PfKeyDiagnostic.EncrNotSupp);
+        _harness.Succeeds(request);
+
+        Assert.Equal(SadStatus.Ok, _harness.Engine.States.Get(new SaId(Peer, 0x100, IpsecProtocol.IpComp), out SecurityAssociation? sa));
+        Assert.Equal((byte)CompressAlgorithm.Deflate, sa!.Compression!.Id);
+        Assert.Equal(0, sa.ReplayWindowSize);
     }
 
     [Fact]

@@ -26,9 +26,7 @@ public sealed class AhTransform : IXfrmType
     private const int MaxIcvLength = 64;
     private const int StackSavedHeaders = 512;
 
-    private static readonly ICryptoEngine[] DefaultEngines = [PortableCryptoEngine.Instance];
-
-    private readonly ICryptoEngine[] _engines;
+    private readonly CryptoEngineList _engines;
     private readonly ulong _firstIv;
 
     /// <summary>Creates a transform whose keys come from the first of <paramref name="engines"/> supporting each algorithm.</summary>
@@ -40,24 +38,18 @@ public sealed class AhTransform : IXfrmType
 
     /// <summary>Creates a transform on <paramref name="engines"/> whose AES-GMAC SAs send IV <paramref name="firstIv"/> first (tests only).</summary>
     internal AhTransform(IReadOnlyList<ICryptoEngine> engines, ulong firstIv)
+        : this(new CryptoEngineList(engines), firstIv)
     {
-        ArgumentNullException.ThrowIfNull(engines);
-        if (engines.Count == 0)
-        {
-            throw new ArgumentException("At least one crypto engine is needed.", nameof(engines));
-        }
+    }
 
-        _engines = new ICryptoEngine[engines.Count];
-        for (int i = 0; i < _engines.Length; i++)
-        {
-            _engines[i] = engines[i] ?? throw new ArgumentException("An engine is null.", nameof(engines));
-        }
-
+    private AhTransform(CryptoEngineList engines, ulong firstIv)
+    {
+        _engines = engines;
         _firstIv = firstIv;
     }
 
     /// <summary>The transform on <see cref="PortableCryptoEngine.Instance"/>; the AES-GMAC IV counter of each SA starts at 0.</summary>
-    public static AhTransform Instance { get; } = new(DefaultEngines, 0);
+    public static AhTransform Instance { get; } = new(CryptoEngineList.Portable, 0);
 
     /// <inheritdoc/>
     public IpsecProtocol Protocol => IpsecProtocol.Ah;
@@ -86,7 +78,7 @@ public sealed class AhTransform : IXfrmType
             || authentication.KeyBits != authentication.Key.Length * 8
             || !AlgorithmTable.TryGetByPfKeyId(AlgorithmKind.Integrity, authentication.Id, out AlgorithmInfo? algorithm)
             || algorithm.Primitive == CryptoPrimitive.NullIntegrity
-            || FindEngine(algorithm) is not { } engine)
+            || _engines.For(algorithm) is not { } engine)
         {
             return TransformStatus.Unsupported;
         }
@@ -349,18 +341,5 @@ public sealed class AhTransform : IXfrmType
         }
 
         return new AhState(key, extendedSequenceNumbers, _firstIv);
-    }
-
-    private ICryptoEngine? FindEngine(AlgorithmInfo algorithm)
-    {
-        foreach (ICryptoEngine engine in _engines)
-        {
-            if (engine.Supports(algorithm))
-            {
-                return engine;
-            }
-        }
-
-        return null;
     }
 }

@@ -35,9 +35,7 @@ public sealed class EspTransform : IXfrmType
     private const int UnknownIvLength = 8;
     private const int UnknownIcvLength = 16;
 
-    private static readonly ICryptoEngine[] DefaultEngines = [PortableCryptoEngine.Instance];
-
-    private readonly ICryptoEngine[] _engines;
+    private readonly CryptoEngineList _engines;
     private readonly ulong _firstIv;
 
     /// <summary>Creates a transform whose keys come from the first of <paramref name="engines"/> supporting each algorithm.</summary>
@@ -49,25 +47,19 @@ public sealed class EspTransform : IXfrmType
 
     /// <summary>Creates a transform on the portable engine whose counter-IV SAs send <paramref name="firstIv"/> first (tests only).</summary>
     internal EspTransform(ulong firstIv)
-        : this(DefaultEngines, firstIv)
+        : this(CryptoEngineList.Portable, firstIv)
     {
     }
 
     /// <summary>Creates a transform on <paramref name="engines"/> whose counter-IV SAs send <paramref name="firstIv"/> first (tests only).</summary>
     internal EspTransform(IReadOnlyList<ICryptoEngine> engines, ulong firstIv)
+        : this(new CryptoEngineList(engines), firstIv)
     {
-        ArgumentNullException.ThrowIfNull(engines);
-        if (engines.Count == 0)
-        {
-            throw new ArgumentException("At least one crypto engine is needed.", nameof(engines));
-        }
+    }
 
-        _engines = new ICryptoEngine[engines.Count];
-        for (int i = 0; i < _engines.Length; i++)
-        {
-            _engines[i] = engines[i] ?? throw new ArgumentException("An engine is null.", nameof(engines));
-        }
-
+    private EspTransform(CryptoEngineList engines, ulong firstIv)
+    {
+        _engines = engines;
         _firstIv = firstIv;
     }
 
@@ -306,7 +298,7 @@ public sealed class EspTransform : IXfrmType
 
     private EspState? PrepareAead(AlgorithmInfo algorithm, ReadOnlySpan<byte> keyMaterial, bool extendedSequenceNumbers)
     {
-        ICryptoEngine? engine = FindEngine(algorithm);
+        ICryptoEngine? engine = _engines.For(algorithm);
         if (engine is null || engine.CreateAeadKey(algorithm, keyMaterial, out IAeadKey? key) != KeyCreateStatus.Created)
         {
             return null;
@@ -333,7 +325,7 @@ public sealed class EspTransform : IXfrmType
             return null;
         }
 
-        ICryptoEngine? cipherEngine = FindEngine(algorithm);
+        ICryptoEngine? cipherEngine = _engines.For(algorithm);
         if (cipherEngine is null || cipherEngine.CreateCipherKey(algorithm, keyMaterial, out ICipherKey? cipher) != KeyCreateStatus.Created)
         {
             return null;
@@ -342,7 +334,7 @@ public sealed class EspTransform : IXfrmType
         IIntegrityKey? integrity = null;
         if (integrityInfo is not null)
         {
-            ICryptoEngine? integrityEngine = FindEngine(integrityInfo);
+            ICryptoEngine? integrityEngine = _engines.For(integrityInfo);
             if (integrityEngine is null
                 || integrityEngine.CreateIntegrityKey(integrityInfo, authentication!.Key, out integrity) != KeyCreateStatus.Created)
             {
@@ -352,18 +344,5 @@ public sealed class EspTransform : IXfrmType
         }
 
         return new EspState(cipher!, integrity, extendedSequenceNumbers, _firstIv);
-    }
-
-    private ICryptoEngine? FindEngine(AlgorithmInfo algorithm)
-    {
-        foreach (ICryptoEngine engine in _engines)
-        {
-            if (engine.Supports(algorithm))
-            {
-                return engine;
-            }
-        }
-
-        return null;
     }
 }

@@ -271,13 +271,7 @@ public sealed class PortableKeyBehaviourTests
         using (key)
         {
             operation();
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < Rounds; i++)
-            {
-                operation();
-            }
-
-            return (GC.GetAllocatedBytesForCurrentThread() - before) / Rounds;
+            return SteadyState.AllocatedBytes(_ => operation(), Rounds) / Rounds;
         }
     }
 

@@ -470,13 +470,7 @@ public sealed class IpReassemblerTests
         var reassembler = new IpReassembler(_clock);
         RunBoth();
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++)
-        {
-            RunBoth();
-        }
-
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Assert.Equal(0, SteadyState.AllocatedBytes(_ => RunBoth(), iterations: 20));
 
         void RunBoth()
         {

@@ -171,14 +171,8 @@ public sealed class XfrmModesTests
             Assert.True(Cycle(sa, pool, original));
         }
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
         bool allOk = true;
-        for (int i = 0; i < 100; i++)
-        {
-            allOk &= Cycle(sa, pool, original);
-        }
-
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = SteadyState.AllocatedBytes(_ => allOk &= Cycle(sa, pool, original), iterations: 100);
         Assert.True(allOk);
         Assert.Equal(0, allocated);
     }

@@ -87,8 +87,8 @@ public sealed class PfKeyService
         ArgumentNullException.ThrowIfNull(sender);
         if (!PfKeyMessage.TryParse(message, PfKeyOrigin.Client, out PfKeyMessage request, out PfKeyError error))
         {
-            var result = new PfKeyResult(error.Errno, error.Diagnostic);
-            if (!IsUnanswerable(error.Reason))
+            var result = new PfKeyResult(error.Errno, error.Diagnostic, IsUnanswerable(error.Reason));
+            if (!result.Unanswered)
             {
                 // An unknown SA type cannot be echoed: no parser would accept the reply. UNSPEC stands in for it.
                 PfKeyHeader header = PfKeyHeader.Read(message);

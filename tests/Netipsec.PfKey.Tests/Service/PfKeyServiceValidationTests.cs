@@ -266,7 +266,7 @@ public sealed class PfKeyServiceValidationTests
         PfKeyResult result = harness.Service.Process(harness.Sender.Client, request.AsSpan(0, length));
 
         PfKeyError expected = PfKeyErrors.For(length == 16 ? PfKeyParseError.ReservedNotZero : PfKeyParseError.TooShort);
-        Assert.Equal(new PfKeyResult(expected.Errno, expected.Diagnostic), result);
+        Assert.Equal(new PfKeyResult(expected.Errno, expected.Diagnostic, Unanswered: true), result);
         Assert.Equal(length == 16 ? PfKeyErrno.InvalidArgument : PfKeyErrno.MessageSize, result.Errno);
         Assert.Empty(harness.Sender.Received);
         Assert.Empty(harness.Other.Received);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Netipsec.Daemon.Control;
 using Netipsec.Daemon.Hosting;
 
 // netipsecd: the user-space IPsec daemon. Traffic the kernel routes into the TUN interface is protected and sent
@@ -10,12 +11,14 @@ builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(Daemon
 DaemonOptions options = builder.Configuration.GetSection(DaemonOptions.Section).Get<DaemonOptions>() ?? new DaemonOptions();
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton<DaemonRuntime>();
+builder.Services.AddSingleton(static services => new EventMonitor(services.GetRequiredService<DaemonRuntime>().Engine, services.GetRequiredService<DaemonRuntime>().PfKey));
 
 // Start order is registration order and stop order its reverse: devices open first and close last.
 builder.Services.AddHostedService<DataPlaneService>();
 builder.Services.AddHostedService<TunReaderService>();
 builder.Services.AddHostedService<WireReceiverService>();
 builder.Services.AddHostedService<TimerService>();
+builder.Services.AddHostedService<ControlService>();
 
 using IHost host = builder.Build();
 return await DaemonHost.RunAsync(host).ConfigureAwait(false);

@@ -47,9 +47,16 @@ internal sealed class DaemonRuntime : IDisposable
     /// <summary>The routes into the TUN, once <see cref="Open"/> ran. Only the timer loop changes them while running.</summary>
     public PolicyRoutes Routes => _routes ?? throw new InvalidOperationException("The data plane is not open.");
 
-    /// <summary>The TUN device's and wire's own error counters, for <c>stats</c>.</summary>
-    public (long TunWriteErrors, long TunReadErrors, long WireSendErrors, long WireReceiveErrors, long WireMalformed) DeviceErrors =>
-        (_tun?.WriteErrors ?? 0, _tun?.ReadErrors ?? 0, _wire?.SendErrors ?? 0, _wire?.ReceiveErrors ?? 0, _wire?.Malformed ?? 0);
+    /// <summary>Writes the daemon's counters and the devices' error counters, for <c>stats</c>.</summary>
+    public void WriteCounters(TextWriter output)
+    {
+        Statistics.WriteTo(output);
+        DaemonStatistics.Write(output, "TunReadErrors", _tun?.ReadErrors ?? 0);
+        DaemonStatistics.Write(output, "TunWriteErrors", _tun?.WriteErrors ?? 0);
+        DaemonStatistics.Write(output, "WireReceiveErrors", _wire?.ReceiveErrors ?? 0);
+        DaemonStatistics.Write(output, "WireMalformed", _wire?.Malformed ?? 0);
+        DaemonStatistics.Write(output, "WireSendErrors", _wire?.SendErrors ?? 0);
+    }
 
     private Gateway? _gateway;
     private PolicyRoutes? _routes;

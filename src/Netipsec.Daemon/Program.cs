@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Netipsec.Daemon.Config;
 using Netipsec.Daemon.Control;
 using Netipsec.Daemon.Hosting;
 
@@ -13,12 +14,15 @@ builder.Services.AddSingleton(options);
 builder.Services.AddSingleton<DaemonRuntime>();
 builder.Services.AddSingleton(static services => new EventMonitor(services.GetRequiredService<DaemonRuntime>().Engine, services.GetRequiredService<DaemonRuntime>().PfKey));
 
-// Start order is registration order and stop order its reverse: devices open first and close last.
+// Start order is registration order and stop order its reverse: the configuration is checked before anything opens,
+// devices open before the loops and close after them.
+builder.Services.AddHostedService<ConfigurationService>();
 builder.Services.AddHostedService<DataPlaneService>();
 builder.Services.AddHostedService<TunReaderService>();
 builder.Services.AddHostedService<WireReceiverService>();
 builder.Services.AddHostedService<TimerService>();
 builder.Services.AddHostedService<ControlService>();
+builder.Services.AddHostedService<PfKeySocketService>();
 
 using IHost host = builder.Build();
 return await DaemonHost.RunAsync(host).ConfigureAwait(false);

@@ -12,8 +12,12 @@ namespace Netipsec.Daemon.DataPlane;
 /// </summary>
 internal sealed class Gateway
 {
+    private readonly XfrmEngine _engine;
     private readonly ITunDevice _tun;
     private readonly IWireBind _wire;
+    private readonly PacketPool _pool;
+    private readonly Func<IpAddress, bool> _isLocalAddress;
+    private readonly WireSender _keepaliveSender;
 
     public Gateway(XfrmEngine engine, ITunDevice tun, IWireBind wire, PacketPool pool, DaemonStatistics statistics, GatewaySettings settings, Func<IpAddress, bool> isLocalAddress)
     {
@@ -21,8 +25,12 @@ internal sealed class Gateway
         ArgumentNullException.ThrowIfNull(tun);
         ArgumentNullException.ThrowIfNull(wire);
         ArgumentNullException.ThrowIfNull(settings);
+        _engine = engine;
         _tun = tun;
         _wire = wire;
+        _pool = pool;
+        _isLocalAddress = isLocalAddress;
+        _keepaliveSender = new WireSender(wire, statistics);
         Statistics = statistics;
         var output = new XfrmOutputOptions { LinkMtu = settings.WireMtu };
         TunLoops = [.. Enumerable.Range(0, tun.QueueCount)
@@ -47,10 +55,26 @@ internal sealed class Gateway
         WireLoop.Input.RunTimers();
     }
 
+    /// <summary>Sends the NAT keepalives that are due (RFC 3948 §4) straight to the wire; the timer calls it about once a second.</summary>
+    public int SendKeepalives() => _engine.NatTraversal.SendDueKeepalives(_pool, _isLocalAddress, _keepaliveSender);
+
     /// <summary>Wakes every loop blocked on a device; they return and stop.</summary>
     public void Close()
     {
         _tun.Close();
         _wire.Close();
+    }
+
+    /// <summary>Sends what it is given at once, one packet per call: keepalives are few and come from the timer.</summary>
+    private sealed class WireSender(IWireBind wire, DaemonStatistics statistics) : IXfrmOutputSink
+    {
+        public void Transmit(Packet packet)
+        {
+            wire.Send(new ReadOnlySpan<Packet>(in packet));
+            statistics.AddWireSent(1);
+            packet.Pool.Return(packet);
+        }
+
+        public void ReturnToSender(Packet icmpError) => icmpError.Pool.Return(icmpError); // keepalives never get one
     }
 }

@@ -14,7 +14,7 @@ internal static class DaemonHost
             await host.RunAsync().ConfigureAwait(false);
             return 0;
         }
-        catch (Exception exception) when (exception is IOException or FormatException or DaemonStartException)
+        catch (Exception exception) when (exception is IOException or FormatException or DaemonStartException or System.Net.Sockets.SocketException)
         {
             ILogger logger = host.Services.GetRequiredService<ILoggerFactory>().CreateLogger("netipsecd");
             DaemonLog.StartFailed(logger, exception.Message);

@@ -49,4 +49,7 @@ internal static partial class DaemonLog
 
     [LoggerMessage(15, LogLevel.Critical, "cannot start: {Reason}")]
     public static partial void StartFailed(ILogger logger, string reason);
+
+    [LoggerMessage(16, LogLevel.Warning, "configuration change failed: {Error}")]
+    public static partial void ConfigChangeFailed(ILogger logger, string error);
 }

@@ -3,6 +3,7 @@ using Netipsec.Daemon.DataPlane;
 using Netipsec.Daemon.Tun;
 using Netipsec.Daemon.Wire;
 using Netipsec.Engine;
+using Netipsec.NatTraversal;
 using Netipsec.Packets;
 using Netipsec.PfKey.Service;
 using Netipsec.Transforms;
@@ -26,7 +27,10 @@ internal sealed class DaemonRuntime : IDisposable
     {
         _options = options;
         _logger = logger;
-        Engine = new XfrmEngine(TimeProvider.System, XfrmTypeRegistry.CreateDefault());
+        NatTraversalOptions natTraversal = options.NatTraversalPort == 0
+            ? new NatTraversalOptions { Ports = [] }
+            : new NatTraversalOptions { Ports = [(ushort)options.NatTraversalPort] };
+        Engine = new XfrmEngine(TimeProvider.System, XfrmTypeRegistry.CreateDefault(), natTraversal: natTraversal);
         PfKey = new PfKeyService(Engine);
         Pool = new PacketPool(options.PoolSize, diagnostics: false);
     }
@@ -51,6 +55,12 @@ internal sealed class DaemonRuntime : IDisposable
     public void WriteCounters(TextWriter output)
     {
         Statistics.WriteTo(output);
+        NatTraversalStatistics natTraversal = Engine.NatTraversal.Statistics;
+        DaemonStatistics.Write(output, "NatKeepalivesSent", natTraversal.KeepalivesSent);
+        DaemonStatistics.Write(output, "NatKeepalivesReceived", natTraversal.KeepalivesReceived);
+        DaemonStatistics.Write(output, "NatIkeHandedOff", natTraversal.IkePacketsHandedOff);
+        DaemonStatistics.Write(output, "NatIkeUnhandled", natTraversal.IkePacketsUnhandled);
+        DaemonStatistics.Write(output, "NatMappingChanges", natTraversal.MappingChanges);
         DaemonStatistics.Write(output, "TunReadErrors", _tun?.ReadErrors ?? 0);
         DaemonStatistics.Write(output, "TunWriteErrors", _tun?.WriteErrors ?? 0);
         DaemonStatistics.Write(output, "WireReceiveErrors", _wire?.ReceiveErrors ?? 0);

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 namespace Netipsec.Daemon.Hosting;
 
 /// <summary>
-/// The once-a-second work: SA and policy lifetimes (EXPIRE), hold queues and reassembly timeouts, the host's
+/// The once-a-second work: SA and policy lifetimes (EXPIRE), hold queues and reassembly timeouts, NAT keepalives, the host's
 /// address list, and the routes into the TUN whenever the SPD changed.
 /// </summary>
 internal sealed class TimerService(DaemonRuntime runtime) : BackgroundService
@@ -19,6 +19,7 @@ internal sealed class TimerService(DaemonRuntime runtime) : BackgroundService
         {
             runtime.Engine.RunExpiry();
             runtime.Gateway.RunTimers();
+            runtime.Gateway.SendKeepalives();
             if (++tick % AddressRefreshTicks == 0)
             {
                 runtime.LocalAddresses.Refresh();

@@ -8,6 +8,8 @@ namespace Netipsec.Daemon.Tun;
 /// <summary>The TUN interface as the routing system sees it: its index, MTU, address and the routes into it.</summary>
 internal sealed class TunLink : IRouteTable, IDisposable
 {
+    private const int TransmitQueueLength = 1000;
+
     private readonly RouteNetlink _netlink;
 
     private TunLink(RouteNetlink netlink, int index)
@@ -33,7 +35,7 @@ internal sealed class TunLink : IRouteTable, IDisposable
         var netlink = new RouteNetlink();
         try
         {
-            int errno = netlink.SetLinkUp(index, mtu);
+            int errno = netlink.SetLinkUp(index, mtu, TransmitQueueLength);
             if (errno != 0)
             {
                 throw new IOException($"cannot set {name} up with MTU {mtu}: errno {errno}");

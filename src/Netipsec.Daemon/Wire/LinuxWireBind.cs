@@ -17,6 +17,8 @@ namespace Netipsec.Daemon.Wire;
 /// </remarks>
 internal sealed unsafe class LinuxWireBind : IWireBind
 {
+    private const int ReceiveBufferBytes = 4 * 1024 * 1024;
+
     private static readonly IpProtocol[] IpsecProtocols = [IpProtocol.Esp, IpProtocol.Ah, IpProtocol.IpComp];
 
     private readonly List<WireSocket> _receivers = [];
@@ -421,7 +423,18 @@ internal sealed unsafe class LinuxWireBind : IWireBind
         }
     }
 
-    private void AddReceiver(int fd, WireSocketKind kind, IpProtocol protocol) => _receivers.Add(new WireSocket(fd, kind, protocol));
+    private void AddReceiver(int fd, WireSocketKind kind, IpProtocol protocol)
+    {
+        _receivers.Add(new WireSocket(fd, kind, protocol));
+
+        // One thread decrypts what the peer's cores encrypt: a deep receive queue absorbs bursts the default
+        // (about 200 KiB) would drop. Forcing past rmem_max needs CAP_NET_ADMIN, which the daemon has for the TUN.
+        int size = ReceiveBufferBytes;
+        if (Libc.SetSockOpt(fd, LibcConstants.SolSocket, LibcConstants.SoReceiveBufferForce, &size, sizeof(int)) < 0)
+        {
+            _ = Libc.SetSockOpt(fd, LibcConstants.SolSocket, LibcConstants.SoReceiveBuffer, &size, sizeof(int));
+        }
+    }
 
     private static int OpenSocket(int family, int type, int protocol)
     {

@@ -12,7 +12,7 @@ public sealed class ConfigurationTests : IDisposable
     {
         using var netns = new Namespace($"nx-daemon-b{_id}");
         string path = Path.Combine(_directory, "bad.conf");
-        File.WriteAllText(path, SiteConfig.West.Text().Replace("-P fwd", "-P sideways", StringComparison.Ordinal));
+        File.WriteAllText(path, SiteConfig.West.Text(withIpv6: false).Replace("-P fwd", "-P sideways", StringComparison.Ordinal));
         using var daemon = new DaemonProcess(netns.Name, _directory, "bad", Tun, "10.1.0.1/32", path);
 
         int? exitCode = daemon.WaitForExit(TimeSpan.FromSeconds(60));
@@ -28,13 +28,13 @@ public sealed class ConfigurationTests : IDisposable
     {
         using var netns = new Namespace($"nx-daemon-r{_id}");
         string path = Path.Combine(_directory, "reload.conf");
-        File.WriteAllText(path, SiteConfig.West.Text());
+        File.WriteAllText(path, SiteConfig.West.Text(withIpv6: false));
         using var daemon = new DaemonProcess(netns.Name, _directory, "reload", Tun, "10.1.0.1/32", path);
         Assert.True(daemon.WaitUntilReady(), daemon.Output);
         Assert.True(Shell.Eventually(() => netns.Routes().Contains($"10.2.0.0/24 dev {Tun}", StringComparison.Ordinal)), daemon.Output);
         string statesBefore = daemon.Query("show state");
 
-        File.WriteAllText(path, SiteConfig.West.Text().Replace("10.2.0.0/24", "10.3.0.0/24", StringComparison.Ordinal));
+        File.WriteAllText(path, SiteConfig.West.Text(withIpv6: false).Replace("10.2.0.0/24", "10.3.0.0/24", StringComparison.Ordinal));
         daemon.Signal("HUP");
 
         Assert.True(Shell.Eventually(() => daemon.Output.Contains("3 added, 3 removed, 2 unchanged", StringComparison.Ordinal)), daemon.Output);

@@ -22,5 +22,8 @@ internal sealed class Namespace : IDisposable
     /// <summary>The namespace's IPv4 routes, as <c>ip route</c> prints them.</summary>
     public string Routes() => Ip("route");
 
+    /// <summary>The namespace's IPv6 routes.</summary>
+    public string Routes6() => Ip("-6", "route");
+
     public void Dispose() => Shell.Run("ip", "netns", "del", Name);
 }

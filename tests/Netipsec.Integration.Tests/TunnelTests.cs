@@ -16,6 +16,16 @@ public sealed class TunnelTests(TwoSites sites) : IClassFixture<TwoSites>
     }
 
     [NetnsFact]
+    public void Ping_crosses_the_IPv6_tunnel_whose_raw_socket_delivers_no_header()
+    {
+        Assert.True(Shell.Eventually(() => sites.West.Routes6().Contains($"2001:db8:2::/64 dev {TwoSites.WestTun}", StringComparison.Ordinal)), sites.West.Routes6());
+        (int code, string output) = Shell.InNamespace(sites.West.Name, "ping", "-6", "-c", "3", "-W", "3", "-I", "2001:db8:1::1", "2001:db8:2::1");
+
+        Assert.True(code == 0, output + "\n" + sites.WestDaemon.Output + sites.EastDaemon.Query("stats"));
+        Assert.Contains("proto esp spi 0x00003003", sites.EastDaemon.Query("show state"), StringComparison.Ordinal);
+    }
+
+    [NetnsFact]
     public void A_TCP_transfer_arrives_whole_as_ESP_and_the_counters_show_it()
     {
         const int Bytes = 8 * 1024 * 1024;

@@ -1,8 +1,9 @@
 namespace Netipsec.Integration.Tests;
 
 /// <summary>
-/// Two gateways, each in its own namespace, joined by a veth pair (192.0.2.1 and 192.0.2.2), each running
-/// netipsecd with a TUN (10.1.0.1 and 10.2.0.1) and the tunnel configuration of its site. Everything it creates —
+/// Two gateways, each in its own namespace, joined by a veth pair (192.0.2.1/2001:db8:ff::1 and
+/// 192.0.2.2/2001:db8:ff::2), each running netipsecd with a TUN (10.1.0.1/2001:db8:1::1 and 10.2.0.1/2001:db8:2::1)
+/// and the tunnel configuration of its site: one ESP tunnel over IPv4, one over IPv6. Everything it creates —
 /// namespaces, processes, files — goes on dispose, even after a failed start.
 /// </summary>
 public sealed class TwoSites : IDisposable
@@ -24,11 +25,13 @@ public sealed class TwoSites : IDisposable
             East = Own(new Namespace($"nx-daemon-e{id}"));
             Shell.Must("ip", "link", "add", $"nxdw{id}", "netns", West.Name, "type", "veth", "peer", "name", $"nxde{id}", "netns", East.Name);
             West.Ip("addr", "add", "192.0.2.1/24", "dev", $"nxdw{id}");
+            West.Ip("addr", "add", "2001:db8:ff::1/64", "dev", $"nxdw{id}", "nodad");
             West.Ip("link", "set", $"nxdw{id}", "up");
             East.Ip("addr", "add", "192.0.2.2/24", "dev", $"nxde{id}");
+            East.Ip("addr", "add", "2001:db8:ff::2/64", "dev", $"nxde{id}", "nodad");
             East.Ip("link", "set", $"nxde{id}", "up");
-            WestDaemon = Own(Start(West, "west", WestTun, "10.1.0.1/32", SiteConfig.West));
-            EastDaemon = Own(Start(East, "east", EastTun, "10.2.0.1/32", SiteConfig.East));
+            WestDaemon = Own(Start(West, "west", WestTun, "10.1.0.1/32,2001:db8:1::1/128", SiteConfig.West));
+            EastDaemon = Own(Start(East, "east", EastTun, "10.2.0.1/32,2001:db8:2::1/128", SiteConfig.East));
             Assert.True(WestDaemon.WaitUntilReady(), "west did not start:\n" + WestDaemon.Output);
             Assert.True(EastDaemon.WaitUntilReady(), "east did not start:\n" + EastDaemon.Output);
             Assert.True(Shell.Eventually(() => West.Routes().Contains($"10.2.0.0/24 dev {WestTun}", StringComparison.Ordinal)), "west never routed the east site into its TUN:\n" + WestDaemon.Output);

@@ -22,6 +22,8 @@ internal sealed class DaemonRuntime : IDisposable
     private TunLink? _link;
     private LinuxTunDevice? _tun;
     private LinuxWireBind? _wire;
+    private Gateway? _gateway;
+    private PolicyRoutes? _routes;
 
     public DaemonRuntime(DaemonOptions options, ILogger<DaemonRuntime> logger)
     {
@@ -68,9 +70,6 @@ internal sealed class DaemonRuntime : IDisposable
         DaemonStatistics.Write(output, "WireSendErrors", _wire?.SendErrors ?? 0);
     }
 
-    private Gateway? _gateway;
-    private PolicyRoutes? _routes;
-
     /// <summary>Creates the TUN interface, configures it, opens the wire sockets and builds the packet paths.</summary>
     /// <exception cref="IOException">The kernel refused one of those steps.</exception>
     /// <exception cref="FormatException">An address option is not a prefix.</exception>
@@ -104,6 +103,7 @@ internal sealed class DaemonRuntime : IDisposable
         _wire?.Dispose();
         _link?.Dispose();
         _tun?.Dispose();
+        _gateway = null;
         _wire = null;
         _link = null;
         _tun = null;

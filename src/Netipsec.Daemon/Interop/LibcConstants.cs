@@ -11,10 +11,6 @@ internal static class LibcConstants
     // errno
     internal const int Interrupted = 4;       // EINTR
     internal const int TryAgain = 11;         // EAGAIN / EWOULDBLOCK
-    internal const int NoBufferSpace = 105;   // ENOBUFS
-    internal const int NotFound = 2;          // ENOENT
-    internal const int NoSuchProcess = 3;     // ESRCH (netlink: no such route)
-    internal const int Exists = 17;           // EEXIST
 
     // poll(2)
     internal const short PollIn = 0x1;

@@ -76,8 +76,14 @@ public sealed class SiteToSiteScenario
     }
 
     /// <summary>Installs both SAs on both gateways, with the given lifetimes and replay settings.</summary>
+    /// <param name="soft">Soft lifetime limits of every SA.</param>
+    /// <param name="hard">Hard lifetime limits of every SA.</param>
+    /// <param name="replayWindow">The replay window of every SA.</param>
+    /// <param name="extendedSequenceNumbers">Whether the SAs use 64-bit sequence numbers.</param>
+    /// <param name="udpEncapsulation">Whether the SAs carry their ESP in UDP, port 4500 to 4500 (RFC 3948).</param>
     /// <returns>The first refusal, or <see cref="SadStatus.Ok"/>.</returns>
-    public SadStatus InstallStates(LifetimeLimits soft = default, LifetimeLimits hard = default, int replayWindow = 64, bool extendedSequenceNumbers = false)
+    public SadStatus InstallStates(
+        LifetimeLimits soft = default, LifetimeLimits hard = default, int replayWindow = 64, bool extendedSequenceNumbers = false, bool udpEncapsulation = false)
     {
         foreach ((SimulatedHost gateway, IpAddress localOuter) in new[] { (WestGateway, WestGatewayOuter), (EastGateway, EastGatewayOuter) })
         {
@@ -97,6 +103,9 @@ public sealed class SiteToSiteScenario
                     InnerSelector = inner,
                     SoftLimits = soft,
                     HardLimits = hard,
+                    NatTraversal = udpEncapsulation
+                        ? new NatTraversalEncapsulation(NatTraversalType.EspInUdp, NatTraversalEncapsulation.DefaultPort, NatTraversalEncapsulation.DefaultPort)
+                        : null,
                 };
                 SadStatus status = gateway.Engine.States.Add(sa);
                 if (status != SadStatus.Ok)

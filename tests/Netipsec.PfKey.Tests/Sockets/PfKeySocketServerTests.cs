@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using Netipsec.PfKey.Channels;
 using Netipsec.PfKey.Sockets;
 using Netipsec.PfKey.Wire;
-using Netipsec.States;
 using static Netipsec.PfKey.Tests.Service.ServiceHarness;
 
 namespace Netipsec.PfKey.Tests.Sockets;

@@ -257,7 +257,9 @@ static int probe(const char *path)
     ((struct sadb_msg *)message)->sadb_msg_len = (uint16_t)(length / 8);
     send(fd, message, length, MSG_NOSIGNAL); /* May fail with EPIPE once the server has closed: the recv tells. */
     ssize_t received = recv(fd, reply, sizeof reply, 0);
-    printf("recv %s\n", received == 0 ? "closed" : received > 0 ? "message" : strerror(errno));
+    /* Closed unread data resets the connection instead of ending it: both are the server hanging up. */
+    int closed = received == 0 || (received < 0 && errno == ECONNRESET);
+    printf("recv %s\n", closed ? "closed" : received > 0 ? "message" : strerror(errno));
     return 0;
 }
 

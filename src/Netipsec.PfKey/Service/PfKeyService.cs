@@ -11,9 +11,12 @@ namespace Netipsec.PfKey.Service;
 /// <summary>
 /// Executes PF_KEY v2 requests (RFC 2367) against an <see cref="XfrmEngine"/>'s SAD and SPD and sends the replies:
 /// to the sender, and copies to every attached client where RFC 2367 §3.1 says "to all" (GETSPI, UPDATE, ADD,
-/// DELETE, FLUSH, the seed's X_UPDATEPAIR and X_DELPAIR, and the SPD's add, update, delete and flush). Copies to all never carry keys; only GET and DUMP,
-/// which go to the sender alone, do. It also turns the engine's key-manager events into SADB_ACQUIRE (to the
-/// clients registered for the SA type), SADB_EXPIRE and SADB_X_SPDEXPIRE (to every client).
+/// DELETE, FLUSH, the seed's X_UPDATEPAIR and X_DELPAIR, and the SPD's add, update, delete and flush). Copies to
+/// all never carry keys; only GET and DUMP, which go to the sender alone (and, like the ADD requests themselves, to
+/// promiscuous clients), do. It also turns the engine's key-manager events into SADB_ACQUIRE (to the clients
+/// registered for the SA type; the seed's extended ACQUIRE to those that registered it with EREG), SADB_EXPIRE and
+/// SADB_X_SPDEXPIRE (to every client). A client that turned SADB_X_PROMISC on also gets a copy of every request any
+/// client sends and of every message the service sends, as on Linux.
 /// </summary>
 /// <remarks>
 /// <para>

@@ -30,6 +30,9 @@ internal sealed class CryptoEngineList
     /// <summary>Just the portable engine on System.Security.Cryptography.</summary>
     public static CryptoEngineList Portable { get; } = new([PortableCryptoEngine.Instance]);
 
+    /// <summary>The engines, most preferred first.</summary>
+    public IReadOnlyList<ICryptoEngine> Engines => _engines;
+
     /// <summary>The first engine that supports <paramref name="algorithm"/>, or null when none does.</summary>
     public ICryptoEngine? For(AlgorithmInfo algorithm)
     {

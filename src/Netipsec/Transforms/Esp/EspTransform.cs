@@ -70,6 +70,12 @@ public sealed class EspTransform : IXfrmType
     public IpsecProtocol Protocol => IpsecProtocol.Esp;
 
     /// <summary>
+    /// The engines this transform prepares keys with, most preferred first: what it can install, and so what a key
+    /// manager is told it supports (PF_KEY REGISTER) and offered (ACQUIRE).
+    /// </summary>
+    public IReadOnlyList<ICryptoEngine> CryptoEngines => _engines.Engines;
+
+    /// <summary>
     /// Prepares the SA's keys and IV source. <see cref="TransformStatus.Unsupported"/> when the SA is not ESP, carries
     /// a compression algorithm, has no encryption algorithm, its encryption id is not a cipher or AEAD of the
     /// <see cref="AlgorithmTable"/>, an AEAD comes with an authentication algorithm, the authentication id is not an

@@ -16,13 +16,15 @@ public sealed class SimulatedHost : IXfrmOutputSink, IXfrmInputSink
     private readonly SimulatedNetwork _network;
     private readonly HashSet<IpAddress> _addresses = [];
 
-    public SimulatedHost(string name, SimulatedNetwork network, TimeProvider time, XfrmOutputOptions? outputOptions = null, PacketPool? pool = null)
+    /// <param name="types">The transforms (and through them the crypto engines) of the host's engine; <see cref="XfrmTypeRegistry.CreateDefault"/> when null.</param>
+    public SimulatedHost(
+        string name, SimulatedNetwork network, TimeProvider time, XfrmOutputOptions? outputOptions = null, PacketPool? pool = null, XfrmTypeRegistry? types = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         Name = name;
         _network = network;
         Pool = pool ?? new PacketPool(1024);
-        Engine = new XfrmEngine(time, XfrmTypeRegistry.CreateDefault());
+        Engine = new XfrmEngine(time, types ?? XfrmTypeRegistry.CreateDefault());
         Output = new XfrmOutput(Engine, this, outputOptions);
         Input = new XfrmInput(Engine, this, _addresses.Contains);
     }

@@ -66,6 +66,33 @@ internal abstract unsafe class IntelIpsecMbKey : ICryptoKey
     }
 
     /// <summary>
+    /// Copies an HMAC key out of the schedule into <paramref name="destination"/> (at least one hash block);
+    /// <see cref="CryptoStatus.Disposed"/> once disposal has begun.
+    /// </summary>
+    private protected CryptoStatus ReadHmacKey(Span<byte> destination, out int length)
+    {
+        length = 0;
+        if (!_schedule.TryEnter(out void* key))
+        {
+            return CryptoStatus.Disposed;
+        }
+
+        try
+        {
+            fixed (byte* bytes = destination)
+            {
+                length = (int)NativeShim.HmacKey(key, bytes, (uint)destination.Length);
+            }
+
+            return CryptoStatus.Ok;
+        }
+        finally
+        {
+            _schedule.Exit();
+        }
+    }
+
+    /// <summary>
     /// Runs a burst: <paramref name="describe"/> checks a job's lengths and fills its op from memories it pins (false:
     /// <see cref="CryptoStatus.InvalidLength"/>, the job is left out); the shim runs each chunk of valid jobs at once.
     /// A static function, not a delegate, so no closure is allocated per burst.

@@ -47,7 +47,8 @@ internal static unsafe class NativeShim
             || !TryExport(library, "nx_imb_key_alignment", out IntPtr keyAlignment)
             || !TryExport(library, "nx_imb_key_init", out IntPtr keyInit)
             || !TryExport(library, "nx_imb_one", out IntPtr one)
-            || !TryExport(library, "nx_imb_burst", out IntPtr burst))
+            || !TryExport(library, "nx_imb_burst", out IntPtr burst)
+            || !TryExport(library, "nx_imb_hmac_key", out IntPtr hmacKey))
         {
             UnavailableReason = $"{FileName} lacks an export; rebuild it";
             return;
@@ -72,6 +73,7 @@ internal static unsafe class NativeShim
         KeyInit = (delegate* unmanaged<void*, NativePrimitive, byte*, uint, byte*, uint, uint, NativeStatus>)keyInit;
         One = (delegate* unmanaged<void*, int, byte*, byte*, ulong, byte*, ulong, byte*, NativeStatus>)one;
         Burst = (delegate* unmanaged<void*, int, NativeOp*, uint, uint>)burst;
+        HmacKey = (delegate* unmanaged<void*, byte*, uint, uint>)hmacKey;
         IsLoaded = true;
     }
 
@@ -101,6 +103,9 @@ internal static unsafe class NativeShim
 
     /// <summary>nx_imb_burst(key, forward, ops, count): returns how many succeeded, each op's status written.</summary>
     public static delegate* unmanaged<void*, int, NativeOp*, uint, uint> Burst { get; }
+
+    /// <summary>nx_imb_hmac_key(key, destination, capacity): copies an HMAC key out, returns its length.</summary>
+    public static delegate* unmanaged<void*, byte*, uint, uint> HmacKey { get; }
 
     private static bool TryExport(IntPtr library, string name, out IntPtr address) =>
         NativeLibrary.TryGetExport(library, name, out address);

@@ -41,6 +41,7 @@ struct nx_key {
                 struct {
                         uint8_t ipad[HMAC_STATE] __attribute__((aligned(16)));
                         uint8_t opad[HMAC_STATE] __attribute__((aligned(16)));
+                        uint8_t key[MAX_HMAC_BLOCK]; /* for nx_imb_hmac_key: the jobs refuse empty messages */
                 } hmac;
                 struct {
                         uint64_t schedule[3][IMB_DES_KEY_SCHED_SIZE / 8];
@@ -220,7 +221,20 @@ static int hmac_key(struct nx_key *k, const uint8_t *key, uint32_t length)
                 hash_one_block(k->primitive, block, pass == 0 ? k->u.hmac.ipad : k->u.hmac.opad);
         }
         explicit_bzero(block, sizeof(block));
+        memcpy(k->u.hmac.key, key, length);
         return NX_OK;
+}
+
+/*
+ * An HMAC key as prepared (at most one hash block), so the caller can MAC an empty message, which the library's
+ * HMAC jobs refuse (and IPsec never sends: ESP and AH always cover their headers). Returns its length, 0 for others.
+ */
+EXPORT uint32_t nx_imb_hmac_key(const struct nx_key *k, uint8_t *out, uint32_t capacity)
+{
+        if (k->primitive < NX_HMAC_MD5 || k->primitive > NX_HMAC_SHA512 || k->key_len > capacity)
+                return 0;
+        memcpy(out, k->u.hmac.key, k->key_len);
+        return k->key_len;
 }
 
 static int des_key(struct nx_key *k, const uint8_t *key, uint32_t parts)

@@ -17,14 +17,21 @@ public sealed class SimulatedHost : ISimulatedNode, IXfrmOutputSink, IXfrmInputS
     private readonly SimulatedNetwork _network;
     private readonly HashSet<IpAddress> _addresses = [];
 
+    /// <param name="types">The transforms (and through them the crypto engines) of the host's engine; <see cref="XfrmTypeRegistry.CreateDefault"/> when null.</param>
     public SimulatedHost(
-        string name, SimulatedNetwork network, TimeProvider time, XfrmOutputOptions? outputOptions = null, PacketPool? pool = null, NatTraversalOptions? natTraversal = null)
+        string name,
+        SimulatedNetwork network,
+        TimeProvider time,
+        XfrmOutputOptions? outputOptions = null,
+        PacketPool? pool = null,
+        NatTraversalOptions? natTraversal = null,
+        XfrmTypeRegistry? types = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         Name = name;
         _network = network;
         Pool = pool ?? new PacketPool(1024);
-        Engine = new XfrmEngine(time, XfrmTypeRegistry.CreateDefault(), natTraversal: natTraversal);
+        Engine = new XfrmEngine(time, types ?? XfrmTypeRegistry.CreateDefault(), natTraversal: natTraversal);
         Output = new XfrmOutput(Engine, this, outputOptions);
         Input = new XfrmInput(Engine, this, _addresses.Contains);
     }

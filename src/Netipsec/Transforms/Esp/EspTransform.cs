@@ -304,8 +304,7 @@ public sealed class EspTransform : IXfrmType
 
     private EspState? PrepareAead(AlgorithmInfo algorithm, ReadOnlySpan<byte> keyMaterial, bool extendedSequenceNumbers)
     {
-        ICryptoEngine? engine = _engines.For(algorithm);
-        if (engine is null || engine.CreateAeadKey(algorithm, keyMaterial, out IAeadKey? key) != KeyCreateStatus.Created)
+        if (_engines.CreateAeadKey(algorithm, keyMaterial, out IAeadKey? key) != KeyCreateStatus.Created)
         {
             return null;
         }
@@ -331,8 +330,7 @@ public sealed class EspTransform : IXfrmType
             return null;
         }
 
-        ICryptoEngine? cipherEngine = _engines.For(algorithm);
-        if (cipherEngine is null || cipherEngine.CreateCipherKey(algorithm, keyMaterial, out ICipherKey? cipher) != KeyCreateStatus.Created)
+        if (_engines.CreateCipherKey(algorithm, keyMaterial, out ICipherKey? cipher) != KeyCreateStatus.Created)
         {
             return null;
         }
@@ -340,9 +338,7 @@ public sealed class EspTransform : IXfrmType
         IIntegrityKey? integrity = null;
         if (integrityInfo is not null)
         {
-            ICryptoEngine? integrityEngine = _engines.For(integrityInfo);
-            if (integrityEngine is null
-                || integrityEngine.CreateIntegrityKey(integrityInfo, authentication!.Key, out integrity) != KeyCreateStatus.Created)
+            if (_engines.CreateIntegrityKey(integrityInfo, authentication!.Key, out integrity) != KeyCreateStatus.Created)
             {
                 cipher!.Dispose();
                 return null;

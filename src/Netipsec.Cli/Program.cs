@@ -1,12 +1,12 @@
 using System.CommandLine;
-using Netipsec.Cli.Control;
-using Netipsec.Cli.Demo;
+using Netipsec.Cli;
+using Netipsec.Cli.Setkey;
+using Netipsec.PfKey.Channels;
 
-var root = new RootCommand("netipsec: a user-space IPsec stack — setkey-style control, status and tools");
+RootCommand root = CliRoot.Create(ConnectToDaemon, () => Console.In);
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
-var demo = new Command("demo", "Run two simulated hosts joined by an ESP tunnel and print their SA and policy tables");
-demo.SetAction(_ => InProcessDemo.Run(Console.Out));
-root.Subcommands.Add(demo);
-ControlCommandLine.AddTo(root);
-
-return root.Parse(args).Invoke();
+// The one place the CLI reaches netipsecd. The PF_KEY socket client (PfKeySocket.Connect) is built on another branch;
+// until it is wired in here, every setkey mode that needs the daemon reports that it cannot connect.
+static IPfKeyChannel ConnectToDaemon(string socketPath) =>
+    throw new IOException("this netipsec has no PF_KEY socket client yet");

@@ -20,6 +20,10 @@ public static class StateFormatter
         WriteAlgorithm(output, "enc", sa.Encryption);
         WriteAlgorithm(output, "auth", sa.Authentication);
         WriteAlgorithm(output, "comp", sa.Compression);
+        if (sa.CryptoEngine is { } engine)
+        {
+            output.WriteLine($"\tengine {engine}");
+        }
         if (sa.InnerSelector is { } selector)
         {
             output.WriteLine($"\tsel {selector}");

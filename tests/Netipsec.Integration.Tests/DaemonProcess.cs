@@ -17,12 +17,13 @@ internal sealed class DaemonProcess : IDisposable
     public DaemonProcess(string netns, string directory, string name, string tun, string address, string configPath)
     {
         ControlPath = Path.Combine(directory, name + ".ctl");
+        PfKeyPath = Path.Combine(directory, name + ".pfkey");
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in new[]
         {
             "netns", "exec", netns, "dotnet", "exec", Prerequisites.DaemonPath,
             "--tun", tun, "--address", address, "--config", configPath,
-            "--control", ControlPath, "--pfkey-socket", Path.Combine(directory, name + ".pfkey"),
+            "--control", ControlPath, "--pfkey-socket", PfKeyPath,
         })
         {
             start.ArgumentList.Add(argument);
@@ -36,6 +37,8 @@ internal sealed class DaemonProcess : IDisposable
     }
 
     public string ControlPath { get; }
+
+    public string PfKeyPath { get; }
 
     public int Id => _process.Id;
 
@@ -77,6 +80,17 @@ internal sealed class DaemonProcess : IDisposable
         {
             return false;
         }
+    }
+
+    /// <summary>Opens a <c>monitor</c> session: the event lines as the daemon streams them (after its greeting).</summary>
+    public StreamReader Monitor()
+    {
+        var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified) { ReceiveTimeout = 20_000 };
+        socket.Connect(new UnixDomainSocketEndPoint(ControlPath));
+        socket.Send(Encoding.UTF8.GetBytes("monitor\n"));
+        var reader = new StreamReader(new NetworkStream(socket, ownsSocket: true));
+        Assert.StartsWith("monitoring", reader.ReadLine(), StringComparison.Ordinal);
+        return reader;
     }
 
     /// <summary>Sends a signal by process id (SIGHUP reloads, SIGTERM stops).</summary>

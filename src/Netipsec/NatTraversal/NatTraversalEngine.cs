@@ -40,8 +40,10 @@ public sealed class NatTraversalEngine
         Options = options;
     }
 
+    /// <summary>The ports and keepalive interval this engine was made with.</summary>
     public NatTraversalOptions Options { get; }
 
+    /// <summary>Keepalives, IKE hand-offs and mapping changes, beside the MIB.</summary>
     public NatTraversalStatistics Statistics { get; } = new();
 
     /// <summary>Where IKE packets that arrive on a NAT-T port go; null drops them (counted in <see cref="NatTraversalStatistics.IkePacketsUnhandled"/>).</summary>

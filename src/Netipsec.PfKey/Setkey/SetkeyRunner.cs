@@ -131,10 +131,15 @@ public sealed class SetkeyRunner
         Span<byte> request = stackalloc byte[256];
         foreach ((SaType type, uint spi, AddressExtension source, AddressExtension destination) in victims)
         {
-            PfKeyMessageWriter.TryCreate(request, new PfKeyHeader(MessageType.Delete, type, 0, 0), out PfKeyMessageWriter writer);
-            writer.TryAddSa(new SaExtension(spi, 0, SaState.Larval, AuthAlgorithm.None, EncryptAlgorithm.None, SaFlags.None));
-            writer.TryAddAddress(ExtensionType.AddressSrc, source);
-            writer.TryAddAddress(ExtensionType.AddressDst, destination);
+            // 256 bytes hold a header, an SA and two IPv6 addresses: a failure here is a bug.
+            if (!PfKeyMessageWriter.TryCreate(request, new PfKeyHeader(MessageType.Delete, type, 0, 0), out PfKeyMessageWriter writer)
+                || !writer.TryAddSa(new SaExtension(spi, 0, SaState.Larval, AuthAlgorithm.None, EncryptAlgorithm.None, SaFlags.None))
+                || !writer.TryAddAddress(ExtensionType.AddressSrc, source)
+                || !writer.TryAddAddress(ExtensionType.AddressDst, destination))
+            {
+                throw new InvalidOperationException("A DELETE outgrew its buffer.");
+            }
+
             outcome = Send(writer.Message, out PfKeyHeader deleteSent);
             outcome = outcome.IsSuccess ? AwaitReply(deleteSent, out _) : outcome;
             if (!outcome.IsSuccess && outcome.Errno != PfKeyErrno.NoSuchEntity)

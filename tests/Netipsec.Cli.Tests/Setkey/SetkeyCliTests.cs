@@ -68,6 +68,7 @@ public sealed class SetkeyCliTests
         CliRun run = _cli.Run("-c", "-n");
         Assert.Equal((0, string.Empty, string.Empty), (run.Exit, run.Output, run.Error));
         Assert.Empty(_cli.Connections);
+        Assert.Equal("No SAD entries.\nNo SPD entries.\n", (_cli.Run("-D").Output + _cli.Run("-DP").Output).ReplaceLineEndings("\n"));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public static class PfKeyErrorText
         PfKeyErrno.InvalidArgument => "Invalid argument (EINVAL)",
 
         // EPIPE: a socket channel's send error when netipsecd closed the connection (PfKeyErrno.BrokenPipe on main).
-        (PfKeyErrno)32 => "Broken pipe (EPIPE)",
+        PfKeyErrno.BrokenPipe => "Broken pipe (EPIPE)",
         PfKeyErrno.MessageSize => "Message too long (EMSGSIZE)",
         PfKeyErrno.ProtocolNotSupported => "Protocol not supported (EPROTONOSUPPORT)",
         PfKeyErrno.OperationNotSupported => "Operation not supported (EOPNOTSUPP)",

@@ -3,7 +3,7 @@
  *
  * AES-GCM, AES-GMAC and ChaCha20-Poly1305 use the library's direct API through one manager initialised once; those
  * calls keep their context on the stack and only read the manager's function pointers, so any thread may make them.
- * Everything else (AES-CCM, AES-CBC, AES-CTR, DES/3DES-CBC, HMAC, AES-XCBC, AES-CMAC) goes through the job API,
+ * Everything else (AES-CCM, AES-CBC, AES-CTR, HMAC, AES-XCBC, AES-CMAC) goes through the job API,
  * whose manager holds queues: each thread gets its own manager, created on first use and freed when the thread ends.
  */
 #define _DEFAULT_SOURCE
@@ -43,10 +43,6 @@ struct nx_key {
                         uint8_t opad[HMAC_STATE] __attribute__((aligned(16)));
                         uint8_t key[MAX_HMAC_BLOCK]; /* for nx_imb_hmac_key: the jobs refuse empty messages */
                 } hmac;
-                struct {
-                        uint64_t schedule[3][IMB_DES_KEY_SCHED_SIZE / 8];
-                        const void *parts[3]; /* 3DES jobs take pointers to the three schedules */
-                } des;
                 uint8_t chacha[32];
         } u;
         uint32_t primitive;
@@ -237,16 +233,6 @@ EXPORT uint32_t nx_imb_hmac_key(const struct nx_key *k, uint8_t *out, uint32_t c
         return k->key_len;
 }
 
-static int des_key(struct nx_key *k, const uint8_t *key, uint32_t parts)
-{
-        for (uint32_t i = 0; i < parts; i++) {
-                if (IMB_DES_KEYSCHED(g_mgr, k->u.des.schedule[i], key + 8 * i) != 0)
-                        return NX_INVALID;
-                k->u.des.parts[i] = k->u.des.schedule[i];
-        }
-        return NX_OK;
-}
-
 static int prepare(struct nx_key *k, const uint8_t *key, uint32_t key_len)
 {
         switch (k->primitive) {
@@ -273,10 +259,6 @@ static int prepare(struct nx_key *k, const uint8_t *key, uint32_t key_len)
         case NX_AES_CBC:
         case NX_AES_CTR:
                 return aes_key_expansion(key, key_len, k->u.aes.enc, k->u.aes.dec);
-        case NX_DES_CBC:
-                return key_len == 8 ? des_key(k, key, 1) : NX_INVALID;
-        case NX_3DES_CBC:
-                return key_len == 24 ? des_key(k, key, 3) : NX_INVALID;
         case NX_HMAC_MD5:
         case NX_HMAC_SHA1:
         case NX_HMAC_SHA256:
@@ -446,12 +428,7 @@ static int is_mac(uint32_t primitive)
 
 static uint32_t block_size(uint32_t primitive)
 {
-        switch (primitive) {
-        case NX_AES_CBC: return 16;
-        case NX_DES_CBC:
-        case NX_3DES_CBC: return 8;
-        default: return 1;
-        }
+        return primitive == NX_AES_CBC ? 16 : 1;
 }
 
 /* Per-job storage that must outlive the submit call: the nonce or counter block and a tag to compare. */
@@ -517,27 +494,13 @@ static void fill_cipher(const struct nx_key *k, int encrypt, IMB_JOB *job, struc
                 job->iv = op->iv;
                 job->iv_len_in_bytes = 16;
                 break;
-        case NX_AES_CTR:
+        default:
                 /* RFC 3686 §4: nonce || IV; with a 12-byte IV the library appends the block counter, from 1. */
                 job->cipher_mode = IMB_CIPHER_CNTR;
                 job->enc_keys = k->u.aes.enc;
                 job->dec_keys = k->u.aes.enc;
                 job->iv = slot->nonce;
                 job->iv_len_in_bytes = build_nonce(k, op->iv, slot->nonce);
-                break;
-        case NX_DES_CBC:
-                job->cipher_mode = IMB_CIPHER_DES;
-                job->enc_keys = k->u.des.schedule[0];
-                job->dec_keys = k->u.des.schedule[0];
-                job->iv = op->iv;
-                job->iv_len_in_bytes = 8;
-                break;
-        default:
-                job->cipher_mode = IMB_CIPHER_DES3;
-                job->enc_keys = k->u.des.parts;
-                job->dec_keys = k->u.des.parts;
-                job->iv = op->iv;
-                job->iv_len_in_bytes = 8;
                 break;
         }
 }

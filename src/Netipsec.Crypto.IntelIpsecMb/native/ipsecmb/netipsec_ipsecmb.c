@@ -620,6 +620,11 @@ static void job_chunk(const struct nx_key *k, int forward, struct nx_op *ops, ui
         explicit_bzero(slots, sizeof(slots));
 }
 
+static int is_direct(uint32_t primitive)
+{
+        return primitive == NX_AES_GCM || primitive == NX_AES_GMAC || primitive == NX_CHACHA20_POLY1305;
+}
+
 static int valid_op(const struct nx_key *k, const struct nx_op *op)
 {
         if ((op->len > 0 && op->data == NULL) || (op->aad_len > 0 && op->aad == NULL))
@@ -634,7 +639,7 @@ static int valid_op(const struct nx_key *k, const struct nx_op *op)
 EXPORT uint32_t nx_imb_burst(const struct nx_key *k, int32_t forward, struct nx_op *ops, uint32_t n)
 {
         uint32_t succeeded = 0;
-        int direct = k->primitive == NX_AES_GCM || k->primitive == NX_AES_GMAC || k->primitive == NX_CHACHA20_POLY1305;
+        int direct = is_direct(k->primitive);
         for (uint32_t start = 0; start < n; start += CHUNK) {
                 uint32_t count = n - start < CHUNK ? n - start : CHUNK;
                 struct nx_op *chunk = ops + start;
@@ -659,11 +664,16 @@ EXPORT uint32_t nx_imb_burst(const struct nx_key *k, int32_t forward, struct nx_
         return succeeded;
 }
 
-/* One packet: the single-call form of nx_imb_burst (iv may be null for MACs, aad is the appended part of a MAC). */
+/*
+ * One packet: the single-call form of nx_imb_burst (iv may be null for MACs, aad is the appended part of a MAC).
+ * The direct-API AEADs, ESP's common case, go straight to the library without a burst's bookkeeping.
+ */
 EXPORT int32_t nx_imb_one(const struct nx_key *k, int32_t forward, const uint8_t *iv, const uint8_t *aad,
                           uint64_t aad_len, uint8_t *data, uint64_t len, uint8_t *tag)
 {
         struct nx_op op = { iv, aad, aad_len, data, len, tag, NX_ERROR, 0 };
+        if (is_direct(k->primitive))
+                return valid_op(k, &op) ? direct_aead(k, forward, &op) : NX_INVALID;
         nx_imb_burst(k, forward, &op, 1);
         return op.status;
 }

@@ -1,19 +1,23 @@
 using System.Security.Cryptography;
 using BenchmarkDotNet.Attributes;
+using Netipsec.Crypto;
+using Netipsec.Crypto.IntelIpsecMb;
 using Netipsec.Engine;
 using Netipsec.Packets;
 using Netipsec.Simulation;
+using Netipsec.Transforms;
 
 namespace Netipsec.Benchmarks;
 
 /// <summary>
 /// The whole ESP tunnel path, gateway to gateway: XfrmOutput on one engine (policy via the flow cache, bundle,
 /// tunnel mode, AES-GCM-128 seal) and XfrmInput on the other (SA lookup, replay, open, tunnel decap, inbound policy
-/// check), per packet, against the bare AEAD seal + open of the same payload as the baseline.
+/// check), per packet, on each crypto engine (portable, and intel-ipsec-mb first where it loads), against the bare
+/// AEAD seal + open of the same payload: .NET's AesGcm, and the raw call into the intel-ipsec-mb shim.
 /// </summary>
 [MemoryDiagnoser]
 #pragma warning disable CA1063 // BenchmarkDotNet needs an unsealed class; nothing derives from it.
-public class EspPathBenchmarks : IDisposable
+public unsafe class EspPathBenchmarks : IDisposable
 #pragma warning restore CA1063
 {
     private readonly PacketCatcher _wire = new();
@@ -26,14 +30,23 @@ public class EspPathBenchmarks : IDisposable
     private AesGcm _aead = null!;
     private byte[] _buffer = null!;
     private byte[] _tag = null!;
+    private NativeKeySchedule? _nativeKey;
+    private void* _nativeSchedule;
 
     [Params(64, 512, 1400)]
     public int PacketSize { get; set; }
 
+    /// <summary>The gateways' crypto: "portable" alone, or "intel-ipsec-mb" before the portable fallback.</summary>
+    [ParamsSource(nameof(Engines))]
+    public string Engine { get; set; } = PortableCryptoEngine.EngineName;
+
+    public static IEnumerable<string> Engines => CryptoEngines.Default.Select(engine => engine.Name).Reverse();
+
     [GlobalSetup]
     public void Setup()
     {
-        _scenario = new SiteToSiteScenario(TimeProvider.System);
+        XfrmTypeRegistry? types = Engine == PortableCryptoEngine.EngineName ? null : CryptoEngines.CreateRegistry();
+        _scenario = new SiteToSiteScenario(TimeProvider.System, gatewayTypes: types);
         if (_scenario.InstallPolicies() != Policies.SpdStatus.Ok || _scenario.InstallStates(replayWindow: 1024) != States.SadStatus.Ok)
         {
             throw new InvalidOperationException("The benchmark scenario was refused.");
@@ -44,15 +57,27 @@ public class EspPathBenchmarks : IDisposable
         _eastInput = new XfrmInput(_scenario.EastGateway.Engine, _delivered, _ => false);
         _pool = new PacketPool(64, diagnostics: false);
         _innerPacket = Traffic.Udp(_scenario.WestHostAddress, _scenario.EastHostAddress, 5000, 53, PacketSize - 28);
-        _aead = new AesGcm(SiteToSiteScenario.DemoKey(SiteToSiteScenario.WestToEastSpi).AsSpan(0, 16), 16);
+        byte[] key = SiteToSiteScenario.DemoKey(SiteToSiteScenario.WestToEastSpi);
+        _aead = new AesGcm(key.AsSpan(0, 16), 16);
         _buffer = new byte[PacketSize];
         _tag = new byte[16];
+        if (IntelIpsecMbEngine.IsAvailable
+            && NativeKeySchedule.TryCreate(NativePrimitive.AesGcm, key.AsSpan(0, 16), key.AsSpan(16, 4), 16, out _nativeKey) == NativeStatus.Ok)
+        {
+            _nativeKey!.TryEnter(out _nativeSchedule); // held until cleanup: the raw call skips the key object on purpose
+        }
     }
 
     [GlobalCleanup]
     public void Dispose()
     {
         _aead?.Dispose();
+        if (_nativeKey is not null)
+        {
+            _nativeKey.Exit();
+            _nativeKey.Dispose();
+        }
+
         GC.SuppressFinalize(this);
     }
 
@@ -63,6 +88,26 @@ public class EspPathBenchmarks : IDisposable
         Span<byte> aad = stackalloc byte[8];
         _aead.Encrypt(nonce, _innerPacket, _buffer, _tag, aad);
         _aead.Decrypt(nonce, _buffer, _tag, _buffer, aad);
+    }
+
+    [Benchmark(Description = "intel-ipsec-mb GCM seal+open (raw shim)")]
+    public void RawNativeAead()
+    {
+        if (_nativeSchedule is null)
+        {
+            throw new InvalidOperationException($"intel-ipsec-mb is unavailable: {IntelIpsecMbEngine.UnavailableReason}");
+        }
+
+        // In place, as the ESP path works: the payload is copied into the buffer first, as the path copies it into a packet.
+        _innerPacket.CopyTo(_buffer, 0);
+        byte* nonce = stackalloc byte[8];
+        byte* aad = stackalloc byte[8];
+        fixed (byte* data = _buffer)
+        fixed (byte* tag = _tag)
+        {
+            NativeShim.One(_nativeSchedule, 1, nonce, aad, 8, data, (ulong)_buffer.Length, tag);
+            NativeShim.One(_nativeSchedule, 0, nonce, aad, 8, data, (ulong)_buffer.Length, tag);
+        }
     }
 
     [Benchmark(Description = "ESP tunnel: XfrmOutput + XfrmInput")]

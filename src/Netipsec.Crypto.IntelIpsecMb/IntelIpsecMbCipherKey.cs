@@ -1,6 +1,6 @@
 namespace Netipsec.Crypto.IntelIpsecMb;
 
-/// <summary>AES-CBC, AES-CTR (RFC 3686: the shim builds nonce || IV and the library counts from 1), DES-CBC and 3DES-CBC on intel-ipsec-mb's job API.</summary>
+/// <summary>AES-CBC and AES-CTR (RFC 3686: the shim builds nonce || IV and the library counts from 1) on intel-ipsec-mb's job API.</summary>
 internal sealed unsafe class IntelIpsecMbCipherKey : IntelIpsecMbKey, ICipherKey
 {
     public IntelIpsecMbCipherKey(AlgorithmInfo algorithm, NativeKeySchedule schedule)

@@ -34,6 +34,7 @@ public sealed class InProcessDemoTests
         Assert.Contains("== gw-west: SAD (3 entries) ==", text, StringComparison.Ordinal); // two SAs and the acquire state
         Assert.Contains("== gw-east: SPD (3 entries) ==", text, StringComparison.Ordinal);
         Assert.Contains("stats: replay-window 0 replay 1 failed 1", text, StringComparison.Ordinal);
+        Assert.Contains("\tengine portable", text, StringComparison.Ordinal); // the crypto engine of each SA's keys
         Assert.Contains("XfrmInStateSeqError     \t1", text, StringComparison.Ordinal);
         foreach (uint spi in new uint[] { 0x1001, 0x2002 })
         {

@@ -3,9 +3,9 @@
  * plain pointers and integers, so the managed side calls it through function pointers without marshalling.
  *
  * Keys: the caller allocates nx_imb_key_size() bytes aligned to nx_imb_key_alignment(), and nx_imb_key_init fills
- * them with the key schedule (AES round keys, GCM hash keys, HMAC ipad/opad states, XCBC k1/k2/k3, CMAC subkeys,
- * DES schedules). A prepared key is only read afterwards, so one key serves any number of threads at once. The
- * caller wipes and frees the memory.
+ * them with the key schedule (AES round keys, GCM hash keys, HMAC ipad/opad states, XCBC k1/k2/k3, CMAC subkeys).
+ * A prepared key is only read afterwards, so one key serves any number of threads at once. The caller wipes and
+ * frees the memory.
  *
  * Operations work in place on the caller's buffers and return an nx_status. AEAD tags and MACs are compared in
  * constant time here; a failed AEAD open leaves the data zeroed (AES-GMAC: untouched, nothing was decrypted).
@@ -23,15 +23,13 @@ enum nx_primitive {
         NX_AES_CCM = 4,
         NX_AES_CBC = 5,
         NX_AES_CTR = 6,
-        NX_DES_CBC = 7,
-        NX_3DES_CBC = 8,
-        NX_HMAC_MD5 = 9,
-        NX_HMAC_SHA1 = 10,
-        NX_HMAC_SHA256 = 11,
-        NX_HMAC_SHA384 = 12,
-        NX_HMAC_SHA512 = 13,
-        NX_AES_XCBC = 14,
-        NX_AES_CMAC = 15,
+        NX_HMAC_MD5 = 7,
+        NX_HMAC_SHA1 = 8,
+        NX_HMAC_SHA256 = 9,
+        NX_HMAC_SHA384 = 10,
+        NX_HMAC_SHA512 = 11,
+        NX_AES_XCBC = 12,
+        NX_AES_CMAC = 13,
 };
 
 enum nx_status {

@@ -15,7 +15,8 @@ public sealed class IntelIpsecMbKnownAnswerTests
 
     public static TheoryData<string> XcbcVectors => CryptoVector.Names("xcbc.txt");
 
-    public static TheoryData<string> CipherVectors => CryptoVector.Names("ciphers.txt");
+    // DES stays on the portable engine (see IntelIpsecMbEngine).
+    public static TheoryData<string> CipherVectors => [.. CryptoVector.Load("ciphers.txt").Where(v => v.Algorithm != "des-cbc").Select(v => v.Name)];
 
     public static TheoryData<string> AeadVectors => CryptoVector.Names("aead.txt");
 

@@ -48,12 +48,12 @@ public sealed class IntelIpsecMbTunnelTests
         Assert.Equal(outbound.CryptoEngine, inbound.CryptoEngine);
     }
 
-    // The NULL algorithms and AES-CCM-192 stay on the portable engine; everything else goes native.
+    // The NULL algorithms, 3DES and AES-CCM-192 stay on the portable engine; everything else goes native.
     private static string ExpectedEngine(EspSuite suite)
     {
         const string Native = IntelIpsecMbEngine.EngineName;
         const string Portable = Netipsec.Crypto.PortableCryptoEngine.EngineName;
-        string cipher = suite.Encryption == EspSuite.NullCipher || (suite.Encryption == EspSuite.AesCcm12 && suite.EncryptionKeyLength == 27) ? Portable : Native;
+        string cipher = suite.Encryption is EspSuite.NullCipher or EspSuite.TripleDesCbc || (suite.Encryption == EspSuite.AesCcm12 && suite.EncryptionKeyLength == 27) ? Portable : Native;
         string? integrity = suite.Authentication switch
         {
             null => null,

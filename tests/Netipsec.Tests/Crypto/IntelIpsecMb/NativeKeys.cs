@@ -60,18 +60,11 @@ internal static class NativeKeys
     public static int[] KeyLengths(AlgorithmInfo algorithm) =>
         [.. Enumerable.Range(algorithm.MinKeyBits / 8, (algorithm.MaxKeyBits - algorithm.MinKeyBits) / 8 + 1).Where(algorithm.IsValidKeyLength)];
 
-    /// <summary>Random key material of a valid length the native engine takes (AES-CCM: not 192-bit), no repeated 3DES thirds.</summary>
+    /// <summary>Random key material of a valid length the native engine takes (AES-CCM: not 192-bit).</summary>
     public static byte[] RandomKeyMaterial(AlgorithmInfo algorithm, Random random)
     {
         int[] lengths = [.. KeyLengths(algorithm).Where(length => algorithm.Primitive != CryptoPrimitive.AesCcm || length - 3 != 24)];
-        byte[] key = new byte[lengths[random.Next(lengths.Length)]];
-        do
-        {
-            random.NextBytes(key);
-        }
-        while (algorithm.Primitive == CryptoPrimitive.TripleDesCbc && (key.AsSpan(0, 8).SequenceEqual(key.AsSpan(8, 8)) || key.AsSpan(8, 8).SequenceEqual(key.AsSpan(16, 8))));
-
-        return key;
+        return RandomBytes(random, lengths[random.Next(lengths.Length)]);
     }
 
     public static byte[] RandomBytes(Random random, int length)

@@ -87,7 +87,7 @@ internal static class AhTestData
     /// What the engine does with a received packet: finds the AH header, runs AH input and, when it succeeds, the mode's
     /// input. <paramref name="recovered"/> is the packet afterwards (the inner packet in tunnel mode).
     /// </summary>
-    public static TransformStatus Receive(SecurityAssociation sa, byte[] wire, out byte[] recovered, uint sequenceHigh = 0)
+    public static TransformStatus Receive(SecurityAssociation sa, byte[] wire, out byte[] recovered, uint sequenceHigh = 0, AhTransform? transform = null)
     {
         var pool = new PacketPool(4, diagnostics: true);
         Packet packet = pool.Rent();
@@ -95,7 +95,7 @@ internal static class AhTestData
         Assert.Equal(InboundHeader.Status.Found, InboundHeader.TryParse(packet, out InboundHeader header));
         Assert.Equal(IpsecProtocol.Ah, header.Protocol);
         Assert.Equal(Spi, header.Spi);
-        TransformStatus status = AhTransform.Instance.Input(sa, packet, sequenceHigh);
+        TransformStatus status = (transform ?? AhTransform.Instance).Input(sa, packet, sequenceHigh);
         if (status == TransformStatus.Ok)
         {
             Assert.Equal(ModeStatus.Ok, XfrmModes.Input(sa, packet));

@@ -1,3 +1,4 @@
+using Netipsec.Crypto.IntelIpsecMb;
 using Netipsec.Engine;
 using Netipsec.PfKey.Channels;
 using Netipsec.PfKey.Service;
@@ -5,7 +6,6 @@ using Netipsec.PfKey.Setkey;
 using Netipsec.PfKey.Wire;
 using Netipsec.Policies;
 using Netipsec.States;
-using Netipsec.Transforms;
 
 namespace Netipsec.Daemon.Config;
 
@@ -69,7 +69,7 @@ internal sealed class ConfigurationLoader
                 return ConfigurationOutcome.Refusal([.. compilation.Errors.Select(static error => error.ToString())]);
             }
 
-            var scratch = new XfrmEngine(TimeProvider.System, XfrmTypeRegistry.CreateDefault());
+            var scratch = new XfrmEngine(TimeProvider.System, CryptoEngines.CreateRegistry());
             try
             {
                 var desired = new DesiredState();

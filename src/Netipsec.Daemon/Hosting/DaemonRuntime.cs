@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Netipsec.Crypto.IntelIpsecMb;
 using Netipsec.Daemon.DataPlane;
 using Netipsec.Daemon.Tun;
 using Netipsec.Daemon.Wire;
@@ -6,7 +7,6 @@ using Netipsec.Engine;
 using Netipsec.NatTraversal;
 using Netipsec.Packets;
 using Netipsec.PfKey.Service;
-using Netipsec.Transforms;
 
 namespace Netipsec.Daemon.Hosting;
 
@@ -32,7 +32,7 @@ internal sealed class DaemonRuntime : IDisposable
         NatTraversalOptions natTraversal = options.NatTraversalPort == 0
             ? new NatTraversalOptions { Ports = [] }
             : new NatTraversalOptions { Ports = [(ushort)options.NatTraversalPort] };
-        Engine = new XfrmEngine(TimeProvider.System, XfrmTypeRegistry.CreateDefault(), natTraversal: natTraversal);
+        Engine = new XfrmEngine(TimeProvider.System, CryptoEngines.CreateRegistry(), natTraversal: natTraversal);
         PfKey = new PfKeyService(Engine);
         Pool = new PacketPool(options.PoolSize, diagnostics: false);
     }

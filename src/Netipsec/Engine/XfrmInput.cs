@@ -91,16 +91,16 @@ public sealed class XfrmInput
             }
 
             DropReason reason = ProcessOneLayer(packet, header, out bool dummy);
+            if (reason != DropReason.None)
+            {
+                return Drop(packet, reason);
+            }
+
             if (dummy)
             {
                 Interlocked.Increment(ref _dummyPackets);
                 packet.Pool.Return(packet);
                 return XfrmVerdict.Dummy;
-            }
-
-            if (reason != DropReason.None)
-            {
-                return Drop(packet, reason);
             }
         }
     }
@@ -183,8 +183,10 @@ public sealed class XfrmInput
             case TransformStatus.Ok:
                 break;
             case TransformStatus.Dummy:
+                // Authentic, so it moves the replay window and counts against the lifetime like any packet (RFC
+                // 4303 §3.4.3 updates the window once the ICV verified); only then is it dropped.
                 dummy = true;
-                return DropReason.None;
+                break;
             case TransformStatus.IntegrityFailed:
                 sa.Statistics.IncrementIntegrityFailures();
                 return DropReason.InStateProtoError;
@@ -207,6 +209,11 @@ public sealed class XfrmInput
         }
 
         _engine.States.Account(sa, packet.Length);
+        if (dummy)
+        {
+            return DropReason.None;
+        }
+
         packet.SecPath.TryAdd(sa);
         switch (XfrmModes.Input(sa, packet))
         {

@@ -11,6 +11,7 @@ namespace Netipsec.Engine;
 /// removes its IPsec layers and checks the result against the inbound policy.
 /// <code>
 /// wire -> parse outer header, find AH/ESP/IPComp      (plain packet: straight to the policy check)
+///      -> IP-in-IP from an IPComp tunnel peer: its uncompressed packet, decapsulated under the companion state
 ///      -> outer fragment: reassemble first (kept until whole, then processed by the call that completed it)
 ///      -> SAD lookup (dst, spi, proto) -> state checks -> replay check
 ///      -> type.Input (verify, decrypt) -> replay advance, lifetime accounting -> mode.Input
@@ -79,6 +80,19 @@ public sealed class XfrmInput
             {
                 case InboundHeader.Status.NotIpsec:
                     return CheckPolicyAndDeliver(packet);
+                case InboundHeader.Status.IpInIp:
+                    DropReason companionReason = DecapsulateCompanion(packet, header, out bool decapsulated);
+                    if (companionReason != DropReason.None)
+                    {
+                        return Drop(packet, companionReason);
+                    }
+
+                    if (!decapsulated)
+                    {
+                        return CheckPolicyAndDeliver(packet);
+                    }
+
+                    continue;
                 case InboundHeader.Status.Malformed:
                     return Drop(packet, DropReason.InHdrError);
                 case InboundHeader.Status.Fragment:
@@ -223,16 +237,39 @@ public sealed class XfrmInput
                 return DropReason.InStateModeError;
         }
 
-        // Linux checks a tunnel SA's selector against the packet it carried (XfrmInStateMismatch), layer by layer.
-        if (sa.Mode != XfrmMode.Transport && sa.InnerSelector is not null
-            && (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _)
-                || !InboundPolicyCheck.InnerSelectorAllows(sa, flow)))
+        return sa.Mode != XfrmMode.Transport ? CheckInnerSelector(sa, packet) : DropReason.None;
+    }
+
+    /// <summary>
+    /// Linux's xfrm4_tunnel / xfrm6_tunnel input: an IP-in-IP packet from the peer of an IPComp tunnel SA is a packet
+    /// that SA sent uncompressed (RFC 3173 §2.2), so it is decapsulated as that SA's tunnel would and its companion
+    /// state goes on the secpath (<see cref="SecurityAssociation.TunnelCompanion"/>). Any other IP-in-IP packet is
+    /// left alone (<paramref name="decapsulated"/> false) and is checked and delivered as it is.
+    /// </summary>
+    private DropReason DecapsulateCompanion(Packet packet, in InboundHeader header, out bool decapsulated)
+    {
+        decapsulated = false;
+        SecurityAssociation? sa = _engine.States.FindOutbound(header.Destination, header.Source, IpsecProtocol.IpComp, XfrmMode.Tunnel, 0);
+        if (sa?.TunnelCompanion is not { } companion)
         {
-            return DropReason.InStateMismatch;
+            return DropReason.None;
         }
 
-        return DropReason.None;
+        decapsulated = true;
+        if (!packet.SecPath.TryAdd(companion))
+        {
+            return DropReason.InBufferError; // deeper than XFRM_MAX_DEPTH
+        }
+
+        return XfrmModes.Input(sa, packet) == ModeStatus.Ok ? CheckInnerSelector(sa, packet) : DropReason.InStateModeError;
     }
+
+    /// <summary>Linux checks a tunnel SA's selector against the packet it carried (XfrmInStateMismatch), layer by layer.</summary>
+    private static DropReason CheckInnerSelector(SecurityAssociation sa, Packet packet) =>
+        sa.InnerSelector is not null
+        && (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _) || !InboundPolicyCheck.InnerSelectorAllows(sa, flow))
+            ? DropReason.InStateMismatch
+            : DropReason.None;
 
     /// <summary>Linux's state checks: usable, not expired.</summary>
     private static DropReason CheckState(SecurityAssociation sa) => sa.State switch

@@ -263,6 +263,7 @@ public sealed partial class SecurityAssociation
             ReplayWindow = new ReplayWindow(AntiReplay ? ReplayWindowSize : 0, ExtendedSequenceNumbers);
         }
 
+        AttachTunnelCompanion();
         _installed = true;
         _state = SaState.Mature;
     }
@@ -274,6 +275,11 @@ public sealed partial class SecurityAssociation
     internal void Kill()
     {
         _state = SaState.Dead;
+        if (TunnelCompanion is { } companion)
+        {
+            companion._state = SaState.Dead;
+        }
+
         Authentication?.ZeroKey();
         Encryption?.ZeroKey();
         Compression?.ZeroKey();

@@ -14,9 +14,10 @@ namespace Netipsec.Transforms.IpComp;
 /// uncompressed: the transform removes the mode's gap and writes <see cref="Packet.InnerProtocol"/> where IPComp's
 /// number would have gone, returning <see cref="TransformStatus.Ok"/>. In transport mode the packet is then exactly
 /// the original one; in tunnel mode it is plain IP-in-IP (protocol 4 or 41) between the SA's addresses, as RFC 3173
-/// §3.3 and Linux's companion IPIP state have it. The receiver of such a packet handles it as IP-in-IP outside
-/// IPComp; its policy must mark the IPComp template optional (<see cref="Policies.TemplateLevel.Use"/>) to accept
-/// the packets that skipped it.</para>
+/// §3.3 and Linux's companion IPIP state have it. The receiver's Rx path takes IP-in-IP from the peer of an IPComp
+/// tunnel SA as that SA's uncompressed packet: it decapsulates it under the SA's companion state, which satisfies only
+/// an optional (<see cref="Policies.TemplateLevel.Use"/>) template, as in Linux; in transport mode the policy likewise
+/// marks the IPComp template optional to accept the packets that skipped it.</para>
 /// <para>Back-off: after <see cref="FailureThreshold"/> incompressible payloads in a row on one SA, the next
 /// <see cref="SkipCount"/> packets of that SA go out without trying (the compressor's time is wasted on encrypted or
 /// already compressed traffic); then compression is tried again.</para>

@@ -99,7 +99,9 @@ public sealed class IpCompTransformTests
         Assert.Equal(original.Length + outerLength, wire.Length);
         Assert.Equal((byte)outerProtocol, wire[version == IpVersion.V4 ? 9 : 6]);
         Assert.Equal(original, wire[outerLength..]);
-        Assert.Equal(InboundHeader.Status.NotIpsec, InboundHeader.TryParse(Rent(wire), out _));
+        Packet received = Rent(wire);
+        Assert.Equal(InboundHeader.Status.IpInIp, InboundHeader.TryParse(received, out InboundHeader header));
+        Assert.Equal((sa.Source, sa.Destination, outerLength, outerProtocol), (header.Source, header.Destination, received.TransportOffset, received.InnerProtocol));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Netipsec.Packets;
 using Netipsec.Policies;
 using Netipsec.States;
 using Netipsec.Transforms;
+using Netipsec.Transforms.IpComp;
 using Netipsec.Transforms.Modes;
 
 namespace Netipsec.Engine;
@@ -165,12 +166,14 @@ public sealed class XfrmInput
 
         if (!_engine.States.TryLookupBySpi(header.Destination, header.Spi, header.Protocol, out SecurityAssociation? sa))
         {
+            IpCompCounters(header.Protocol)?.AddNoState();
             return DropReason.InNoStates;
         }
 
         DropReason stateProblem = CheckState(sa);
         if (stateProblem != DropReason.None)
         {
+            IpCompCounters(header.Protocol)?.AddInvalid();
             return stateProblem;
         }
 
@@ -304,11 +307,33 @@ public sealed class XfrmInput
         DropReason reason = InboundPolicyCheck.Check(_engine.Policies, direction, flow, packet.SecPath, packet.Length);
         if (reason != DropReason.None)
         {
+            if (HasIpComp(packet.SecPath))
+            {
+                IpCompCounters(IpsecProtocol.IpComp)?.AddPolicyDrop();
+            }
+
             return Drop(packet, reason);
         }
 
         _sink.Deliver(packet);
         return XfrmVerdict.Passed;
+    }
+
+    /// <summary>The IPComp transform's counters when <paramref name="protocol"/> is IPComp: FreeBSD counts these drops in ipcompstat too.</summary>
+    private IpCompStatistics? IpCompCounters(IpsecProtocol protocol) =>
+        protocol == IpsecProtocol.IpComp ? (_engine.Types.Get(protocol) as IpCompTransform)?.Statistics : null;
+
+    private static bool HasIpComp(in SecPath secPath)
+    {
+        for (int i = 0; i < secPath.Count; i++)
+        {
+            if (secPath[i].Protocol == IpsecProtocol.IpComp)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private XfrmVerdict Drop(Packet packet, DropReason reason)

@@ -4,6 +4,9 @@ using Netipsec.Policies;
 using Netipsec.Simulation;
 using Netipsec.States;
 using Netipsec.Tests.Simulation;
+using Netipsec.Transforms;
+using Netipsec.Transforms.Esp;
+using Netipsec.Transforms.IpComp;
 
 namespace Netipsec.Tests.Transforms.IpComp;
 
@@ -134,6 +137,32 @@ public sealed class IpCompTunnelCompanionTests
         Assert.Equal(SaState.Dead, ipcomp.TunnelCompanion!.State);
     }
 
+    [Fact]
+    public void The_rx_path_counts_ipcomp_packets_without_an_sa_for_an_unusable_sa_and_refused_by_policy()
+    {
+        SiteToSite net = IpCompTunnel(IpVersion.V4, TemplateLevel.Use);
+        var tap = new WireTap(net.WestGateway);
+        byte[] compressed = tap.Protect(Traffic.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 1200));
+        byte[] uncompressed = tap.Protect(Traffic.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 40));
+        // A receiver of its own, so its transform's counters are not shared with other tests.
+        var transform = new IpCompTransform();
+        var engine = new XfrmEngine(net.Clock, new XfrmTypeRegistry(EspTransform.Instance, transform));
+        Assert.Equal(SadStatus.Ok, engine.States.Add(IpCompSa(net.WestGatewayOuter, net.EastGatewayOuter, WestToEastCpi, new Selector(net.WestSite, net.EastSite))));
+        AddPolicies(engine.Policies, net.EastSite, net.WestSite, net.EastGatewayOuter, net.WestGatewayOuter, TemplateLevel.Require);
+        var input = new XfrmInput(engine, new SecPathRecorder());
+        byte[] unknownCpi = (byte[])compressed.Clone();
+        unknownCpi[Ipv4Header.MinLength + 3] ^= 0xFF;
+
+        Assert.Equal(XfrmVerdict.Dropped, input.Input(Copy(net.EastGateway, uncompressed))); // companion vs required template
+        Assert.Equal(XfrmVerdict.Dropped, input.Input(Copy(net.EastGateway, unknownCpi)));
+        Assert.Equal(SadStatus.Ok, engine.States.Delete(new SaId(net.EastGatewayOuter, WestToEastCpi, IpsecProtocol.IpComp)));
+        Assert.Equal(SadStatus.Ok, engine.States.GetSpi(net.EastGatewayOuter, net.WestGatewayOuter, IpsecProtocol.IpComp, XfrmMode.Tunnel, ReqId, WestToEastCpi, WestToEastCpi, 0, out _));
+        Assert.Equal(XfrmVerdict.Dropped, input.Input(Copy(net.EastGateway, compressed))); // its CPI names a larval state now
+
+        Assert.Equal((1L, 1L, 1L), (transform.Statistics.PolicyDrops, transform.Statistics.NoState, transform.Statistics.Invalid));
+        Assert.Equal((1L, 1L, 1L), (engine.Statistics[DropReason.InTmplMismatch], engine.Statistics[DropReason.InNoStates], engine.Statistics[DropReason.InStateInvalid]));
+    }
+
     /// <summary>IPComp tunnel SAs both ways between the gateways, with in/fwd templates at <paramref name="inboundLevel"/>.</summary>
     private static SiteToSite IpCompTunnel(IpVersion outer, TemplateLevel inboundLevel)
     {
@@ -144,8 +173,8 @@ public sealed class IpCompTunnelCompanionTests
             Assert.Equal(SadStatus.Ok, gateway.Engine.States.Add(IpCompSa(net.EastGatewayOuter, net.WestGatewayOuter, EastToWestCpi, new Selector(net.EastSite, net.WestSite))));
         }
 
-        AddPolicies(net.WestGateway, net.WestSite, net.EastSite, net.WestGatewayOuter, net.EastGatewayOuter, inboundLevel);
-        AddPolicies(net.EastGateway, net.EastSite, net.WestSite, net.EastGatewayOuter, net.WestGatewayOuter, inboundLevel);
+        AddPolicies(net.WestGateway.Engine.Policies, net.WestSite, net.EastSite, net.WestGatewayOuter, net.EastGatewayOuter, inboundLevel);
+        AddPolicies(net.EastGateway.Engine.Policies, net.EastSite, net.WestSite, net.EastGatewayOuter, net.WestGatewayOuter, inboundLevel);
         return net;
     }
 
@@ -157,11 +186,10 @@ public sealed class IpCompTunnelCompanionTests
             InnerSelector = inner,
         };
 
-    private static void AddPolicies(SimulatedHost gateway, IpPrefix local, IpPrefix remote, IpAddress localOuter, IpAddress remoteOuter, TemplateLevel inboundLevel)
+    private static void AddPolicies(SecurityPolicyDatabase spd, IpPrefix local, IpPrefix remote, IpAddress localOuter, IpAddress remoteOuter, TemplateLevel inboundLevel)
     {
         PolicyTemplate outbound = new(IpsecProtocol.IpComp, XfrmMode.Tunnel) { TunnelSource = localOuter, TunnelDestination = remoteOuter, ReqId = ReqId };
         PolicyTemplate inbound = new(IpsecProtocol.IpComp, XfrmMode.Tunnel) { TunnelSource = remoteOuter, TunnelDestination = localOuter, ReqId = ReqId, Level = inboundLevel };
-        SecurityPolicyDatabase spd = gateway.Engine.Policies;
         Assert.Equal(SpdStatus.Ok, spd.Add(new SecurityPolicy(PolicyDirection.Out, new Selector(local, remote), PolicyAction.Ipsec, [outbound])));
         Assert.Equal(SpdStatus.Ok, spd.Add(new SecurityPolicy(PolicyDirection.In, new Selector(remote, local), PolicyAction.Ipsec, [inbound])));
         Assert.Equal(SpdStatus.Ok, spd.Add(new SecurityPolicy(PolicyDirection.Fwd, new Selector(remote, local), PolicyAction.Ipsec, [inbound])));

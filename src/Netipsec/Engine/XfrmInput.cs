@@ -29,6 +29,7 @@ public sealed class XfrmInput
     private readonly IXfrmInputSink _sink;
     private readonly Func<IpAddress, bool> _isLocal;
     private readonly IpReassembler _reassembler;
+    private readonly bool _checkPolicy;
     private long _dummyPackets;
 
     /// <param name="engine">The SAD, SPD, transforms and counters to use.</param>
@@ -38,8 +39,13 @@ public sealed class XfrmInput
     /// traffic against "fwd" policies (it is forwarded). Null treats every destination as local.
     /// </param>
     /// <param name="reassembly">Limits and timeouts of the reassembly of outer fragments; null takes the defaults.</param>
-    public XfrmInput(XfrmEngine engine, IXfrmInputSink sink, Func<IpAddress, bool>? isLocalAddress = null, ReassemblyOptions? reassembly = null)
+    /// <param name="checkPolicy">
+    /// False for an observer that only removes IPsec, such as a capture decryptor: what the SAs recovered goes to the
+    /// sink without the inbound policy check (a host keeps the default, true).
+    /// </param>
+    public XfrmInput(XfrmEngine engine, IXfrmInputSink sink, Func<IpAddress, bool>? isLocalAddress = null, ReassemblyOptions? reassembly = null, bool checkPolicy = true)
     {
+        _checkPolicy = checkPolicy;
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(sink);
         _engine = engine;
@@ -298,6 +304,12 @@ public sealed class XfrmInput
 
     private XfrmVerdict CheckPolicyAndDeliver(Packet packet)
     {
+        if (!_checkPolicy)
+        {
+            _sink.Deliver(packet);
+            return XfrmVerdict.Passed;
+        }
+
         if (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _))
         {
             return Drop(packet, packet.SecPath.Count == 0 ? DropReason.InHdrError : DropReason.InStateModeError);

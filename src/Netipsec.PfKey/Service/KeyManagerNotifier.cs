@@ -1,4 +1,5 @@
 using Netipsec.Engine;
+using Netipsec.NatTraversal;
 using Netipsec.PfKey.Wire;
 using Netipsec.Policies;
 using Netipsec.States;
@@ -7,8 +8,8 @@ namespace Netipsec.PfKey.Service;
 
 /// <summary>
 /// Turns the engine's key-manager events into PF_KEY messages for a service's clients: ACQUIRE to the clients
-/// registered for the SA type (RFC 2367 §3.1.6), EXPIRE (RFC 2367 §3.1.8) and X_SPDEXPIRE to every client.
-/// None of them carries keys.
+/// registered for the SA type (RFC 2367 §3.1.6), EXPIRE (RFC 2367 §3.1.8) and X_SPDEXPIRE to every client,
+/// X_NAT_T_NEW_MAPPING to every registered client. None of them carries keys.
 /// </summary>
 /// <remarks>
 /// The engine calls it under the raising database's write lock, so it only builds messages and delivers them; it
@@ -95,6 +96,31 @@ internal sealed class KeyManagerNotifier : IKeyManagerListener
         Span<byte> buffer = stackalloc byte[PfKeyService.MaxReplyLength];
         int length = PolicyReplyWriter.Write(buffer, new PfKeyHeader(MessageType.SpdExpire, SaType.Unspecified, 0, 0), policy);
         SendToAll(buffer[..length]);
+    }
+
+    /// <summary>
+    /// SADB_X_NAT_T_NEW_MAPPING as Linux's af_key.c builds it: SA (the SPI only), ADDRESS_SRC and X_NAT_T_SPORT with the
+    /// peer the SA records, ADDRESS_DST and X_NAT_T_DPORT with where the packet came from (the new mapping, despite the
+    /// names), to every client registered for any SA type. Linux stamps it with a fresh acquire sequence number that
+    /// nothing answers; this sends 0.
+    /// </summary>
+    public void OnNatMappingChanged(NatMappingChange change)
+    {
+        Span<byte> buffer = stackalloc byte[PfKeyService.MaxReplyLength];
+        SaReplyWriter.Fits(PfKeyMessageWriter.TryCreate(buffer, new PfKeyHeader(MessageType.NatTNewMapping, SaType.Esp, 0, 0), out PfKeyMessageWriter writer));
+        SaReplyWriter.Fits(writer.TryAddSa(new SaExtension(change.State.Spi, 0, default, default, default, default)));
+        SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressSrc, SaReplyWriter.HostAddress(change.Previous.Address)));
+        SaReplyWriter.Fits(writer.TryAddNatTPort(ExtensionType.NatTSport, new NatTPortExtension(change.Previous.Port)));
+        SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressDst, SaReplyWriter.HostAddress(change.Current.Address)));
+        SaReplyWriter.Fits(writer.TryAddNatTPort(ExtensionType.NatTDport, new NatTPortExtension(change.Current.Port)));
+        ReadOnlySpan<byte> message = writer.Message;
+        foreach (PfKeyClient client in _service.Clients)
+        {
+            if (client.IsRegistered)
+            {
+                client.Deliver(message);
+            }
+        }
     }
 
     /// <summary>The SA's endpoint as a whole host, with the session's upper-layer protocol and port.</summary>

@@ -519,6 +519,13 @@ public sealed class PfKeyService
         }
     }
 
+    /// <summary>
+    /// The errno Linux's <c>pfkey_sendmsg</c> fails the send with when the base header is unanswerable, or none:
+    /// what <see cref="Process"/> would report as <see cref="PfKeyResult.Unanswered"/>, checked without a service.
+    /// </summary>
+    internal static PfKeyErrno CheckSendable(ReadOnlySpan<byte> message) =>
+        !PfKeyMessage.TryParse(message, PfKeyOrigin.Client, out _, out PfKeyError error) && IsUnanswerable(error.Reason) ? error.Errno : PfKeyErrno.None;
+
     /// <summary>The base-header faults af_key.c's pfkey_get_base_msg refuses without an error message.</summary>
     private static bool IsUnanswerable(PfKeyParseError reason) =>
         reason is PfKeyParseError.TooShort or PfKeyParseError.BadVersion or PfKeyParseError.UnknownMessageType

@@ -29,6 +29,9 @@ public enum PfKeyErrno : byte
     /// <summary>EINVAL: the message is malformed or inconsistent.</summary>
     InvalidArgument = 22,
 
+    /// <summary>EPIPE: the other end of a PF_KEY socket connection closed it (never in <c>sadb_msg_errno</c>).</summary>
+    BrokenPipe = 32,
+
     /// <summary>EMSGSIZE: the message length is wrong.</summary>
     MessageSize = 90,
 

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Netipsec.NatTraversal;
 using Netipsec.Policies;
 using Netipsec.States;
 
@@ -32,6 +33,8 @@ public sealed class KeyManagerEvents : IKeyManagerListener
 
     public void OnPolicyExpired(SecurityPolicy policy, ExpiryKind kind) =>
         Raise(static (l, e) => l.OnPolicyExpired(e.policy, e.kind), (policy, kind));
+
+    public void OnNatMappingChanged(NatMappingChange change) => Raise(static (l, c) => l.OnNatMappingChanged(c), change);
 
     private void Raise<TArg>(Action<IKeyManagerListener, TArg> deliver, TArg argument)
     {

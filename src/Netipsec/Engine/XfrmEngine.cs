@@ -1,3 +1,4 @@
+using Netipsec.NatTraversal;
 using Netipsec.Policies;
 using Netipsec.States;
 using Netipsec.Transforms;
@@ -11,7 +12,11 @@ namespace Netipsec.Engine;
 /// </summary>
 public sealed class XfrmEngine
 {
-    public XfrmEngine(TimeProvider time, XfrmTypeRegistry types, SadOptions? sadOptions = null)
+    /// <param name="time">The clock of lifetimes, timeouts and keepalives.</param>
+    /// <param name="types">The transforms.</param>
+    /// <param name="sadOptions">SAD timeouts; defaults when null.</param>
+    /// <param name="natTraversal">NAT-T ports and keepalive interval; defaults when null.</param>
+    public XfrmEngine(TimeProvider time, XfrmTypeRegistry types, SadOptions? sadOptions = null, NatTraversalOptions? natTraversal = null)
     {
         ArgumentNullException.ThrowIfNull(time);
         ArgumentNullException.ThrowIfNull(types);
@@ -20,18 +25,22 @@ public sealed class XfrmEngine
         Events = new KeyManagerEvents();
         States = new SecurityAssociationDatabase(time, Events, options: (sadOptions ?? new SadOptions()) with { Types = types });
         Policies = new SecurityPolicyDatabase(time, Events);
+        NatTraversal = new NatTraversalEngine(time, States, Events, natTraversal ?? new NatTraversalOptions());
     }
 
     public TimeProvider Time { get; }
 
     public XfrmTypeRegistry Types { get; }
 
-    /// <summary>Where ACQUIRE and EXPIRE go: register key managers (PF_KEY, tests) here.</summary>
+    /// <summary>Where ACQUIRE, EXPIRE and NAT mapping changes go: register key managers (PF_KEY, tests) here.</summary>
     public KeyManagerEvents Events { get; }
 
     public SecurityAssociationDatabase States { get; }
 
     public SecurityPolicyDatabase Policies { get; }
+
+    /// <summary>UDP encapsulation (RFC 3948): NAT-T ports, the IKE handler, keepalives and their counters.</summary>
+    public NatTraversalEngine NatTraversal { get; }
 
     /// <summary>The 28 XFRM MIB counters.</summary>
     public XfrmStatistics Statistics { get; } = new();

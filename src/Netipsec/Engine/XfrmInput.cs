@@ -1,3 +1,4 @@
+using Netipsec.NatTraversal;
 using Netipsec.Packets;
 using Netipsec.Policies;
 using Netipsec.States;
@@ -11,11 +12,13 @@ namespace Netipsec.Engine;
 /// The Rx path (Linux's xfrm_input plus __xfrm_policy_check): takes every packet that arrives from the wire,
 /// removes its IPsec layers and checks the result against the inbound policy.
 /// <code>
-/// wire -> parse outer header, find AH/ESP/IPComp      (plain packet: straight to the policy check)
+/// wire -> UDP to a local NAT-T port: keepalive (dropped, counted), IKE (to the IKE handler) or ESP (UDP header removed)
+///      -> parse outer header, find AH/ESP/IPComp      (plain packet: straight to the policy check)
 ///      -> IP-in-IP from an IPComp tunnel peer: its uncompressed packet, decapsulated under the companion state
 ///      -> outer fragment: reassemble first (kept until whole, then processed by the call that completed it)
-///      -> SAD lookup (dst, spi, proto) -> state checks -> replay check
-///      -> type.Input (verify, decrypt) -> replay advance, lifetime accounting -> mode.Input
+///      -> SAD lookup (dst, spi, proto) -> state checks, encapsulation match -> replay check
+///      -> type.Input (verify, decrypt) -> replay advance, lifetime accounting -> NAT mapping check -> mode.Input
+///      -> transport mode after NAT-T: TCP/UDP checksum fix (RFC 3948 §3.1.2)
 ///      -> again while the result is IPsec (nested SAs, at most 6), recording the secpath
 ///      -> inbound policy check (in for local destinations, fwd otherwise) -> sink.Deliver
 /// </code>
@@ -81,10 +84,23 @@ public sealed class XfrmInput
     {
         ArgumentNullException.ThrowIfNull(packet);
         packet.Direction = PacketDirection.In;
+        UdpEndpoint? encapsulatedFrom = null; // the UDP sender of the outermost ESP, while that layer is processed
         while (true)
         {
             switch (InboundHeader.TryParse(packet, out InboundHeader header))
             {
+                case InboundHeader.Status.NotIpsec when packet.SecPath.Count == 0 && encapsulatedFrom is null:
+                    switch (ReceiveOnNatTraversalPort(packet, out EncapsulatedDatagram datagram, out XfrmVerdict verdict))
+                    {
+                        case EncapsulationKind.NotEncapsulated:
+                            return CheckPolicyAndDeliver(packet);
+                        case EncapsulationKind.Esp:
+                            encapsulatedFrom = datagram.Source;
+                            continue;
+                        default:
+                            return verdict;
+                    }
+
                 case InboundHeader.Status.NotIpsec:
                     return CheckPolicyAndDeliver(packet);
                 case InboundHeader.Status.IpInIp:
@@ -111,7 +127,8 @@ public sealed class XfrmInput
                     continue;
             }
 
-            DropReason reason = ProcessOneLayer(packet, header, out bool dummy);
+            DropReason reason = ProcessOneLayer(packet, header, encapsulatedFrom, out bool dummy);
+            encapsulatedFrom = null; // only the outermost ESP travels in UDP
             if (reason != DropReason.None)
             {
                 return Drop(packet, reason);
@@ -161,8 +178,45 @@ public sealed class XfrmInput
         }
     }
 
+    /// <summary>
+    /// The NAT-T demultiplexer (Linux's udp_esp_encap): a keepalive is counted and dropped, an IKE packet goes to the
+    /// IKE handler (or is dropped and counted), ESP in UDP loses its UDP header and goes on as ESP; anything else
+    /// (<see cref="EncapsulationKind.NotEncapsulated"/>) is left to the caller.
+    /// </summary>
+    private EncapsulationKind ReceiveOnNatTraversalPort(Packet packet, out EncapsulatedDatagram datagram, out XfrmVerdict verdict)
+    {
+        NatTraversalEngine natTraversal = _engine.NatTraversal;
+        EncapsulationKind kind = UdpEncapsulation.Classify(packet.Data, _isLocal, natTraversal, out datagram);
+        verdict = XfrmVerdict.Dropped;
+        switch (kind)
+        {
+            case EncapsulationKind.Keepalive:
+                natTraversal.Statistics.IncrementKeepalivesReceived();
+                packet.Pool.Return(packet);
+                verdict = XfrmVerdict.Keepalive;
+                break;
+            case EncapsulationKind.Ike when natTraversal.TryHandOffIke(packet, datagram):
+                verdict = XfrmVerdict.HandedToIke;
+                break;
+            case EncapsulationKind.Ike:
+                packet.Pool.Return(packet); // counted as unhandled by the NAT-T statistics
+                break;
+            case EncapsulationKind.Esp when !UdpEncapsulation.TryDecapsulate(packet, datagram):
+            case EncapsulationKind.Malformed:
+                verdict = Drop(packet, DropReason.InHdrError);
+                kind = EncapsulationKind.Malformed;
+                break;
+        }
+
+        return kind;
+    }
+
     /// <summary>One turn of xfrm_input's loop: the SA of the outermost IPsec header, then its transform and mode.</summary>
-    private DropReason ProcessOneLayer(Packet packet, in InboundHeader header, out bool dummy)
+    /// <param name="packet">The packet, parsed by <see cref="InboundHeader.TryParse"/>.</param>
+    /// <param name="header">What the parse found.</param>
+    /// <param name="encapsulatedFrom">The UDP sender when this IPsec header arrived in UDP (RFC 3948), else null.</param>
+    /// <param name="dummy">Set for a TFC dummy packet.</param>
+    private DropReason ProcessOneLayer(Packet packet, in InboundHeader header, UdpEndpoint? encapsulatedFrom, out bool dummy)
     {
         dummy = false;
         if (packet.SecPath.IsFull)
@@ -181,6 +235,14 @@ public sealed class XfrmInput
         {
             IpCompCounters(header.Protocol)?.AddInvalid();
             return stateProblem;
+        }
+
+        // Linux compares the SA's encap type with how the packet came (XfrmInStateMismatch): ESP in UDP only for an SA
+        // with an encapsulation, plain ESP only for one without.
+        if ((sa.NatTraversal is not null) != encapsulatedFrom.HasValue)
+        {
+            sa.Statistics.IncrementEncapsulationMismatches();
+            return DropReason.InStateMismatch;
         }
 
         IXfrmType? type = _engine.Types.Get(sa.Protocol);
@@ -238,12 +300,23 @@ public sealed class XfrmInput
         }
 
         packet.SecPath.TryAdd(sa);
+        if (encapsulatedFrom is { } sender)
+        {
+            // Only now: an unauthenticated packet must not move anybody's idea of where the peer is.
+            _engine.NatTraversal.CheckMapping(sa, sender);
+        }
+
         switch (XfrmModes.Input(sa, packet))
         {
             case ModeStatus.Ok:
                 break;
             default:
                 return DropReason.InStateModeError;
+        }
+
+        if (encapsulatedFrom.HasValue && sa.Mode == XfrmMode.Transport && sa.NatTraversal is { } encapsulation)
+        {
+            TransportChecksumFixup.Apply(encapsulation, packet.Data);
         }
 
         return sa.Mode != XfrmMode.Transport ? CheckInnerSelector(sa, packet) : DropReason.None;

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Netipsec.NatTraversal;
 using Netipsec.Packets;
 using Netipsec.Policies;
 using Netipsec.States;
@@ -17,6 +18,7 @@ namespace Netipsec.Engine;
 ///             missing SA -> ACQUIRE (once); larval drop (XfrmOutNoStates) or hold queue
 ///        -> path MTU: too big with DF (IPv4) or IPv6 -> ICMP back to the sender
 ///        -> for each SA: mode.PrepareOutput -> sequence number, lifetime -> type.Output -> mode.FinishOutput
+///             -> UDP header behind the outer IP header if the SA has a NAT-T encapsulation (RFC 3948)
 ///        -> too big without DF: fragment the outer packet -> sink.Transmit
 /// </code>
 /// Every drop increments exactly one <see cref="DropReason"/> counter and returns the packet to its pool.
@@ -244,10 +246,21 @@ public sealed class XfrmOutput
                 return DropReason.OutStateProtoError;
         }
 
-        return XfrmModes.FinishOutput(sa, packet) == ModeStatus.Ok ? DropReason.None : DropReason.OutStateModeError;
+        if (XfrmModes.FinishOutput(sa, packet) != ModeStatus.Ok)
+        {
+            return DropReason.OutStateModeError;
+        }
+
+        // Linux puts the UDP header in as part of ESP's output; an SA with it is ESP (the SAD refuses it on anything else).
+        return sa.NatTraversal is not { } encapsulation || UdpEncapsulation.TryEncapsulate(packet, encapsulation)
+            ? DropReason.None
+            : DropReason.OutStateModeError;
     }
 
-    /// <summary>The bytes <paramref name="states"/> add to a packet of <paramref name="length"/> bytes: every SA's header, trailer and outer header.</summary>
+    /// <summary>
+    /// The bytes <paramref name="states"/> add to a packet of <paramref name="length"/> bytes: every SA's header, trailer,
+    /// outer header and NAT-T UDP header.
+    /// </summary>
     private int Overhead(ReadOnlySpan<SecurityAssociation> states, int length)
     {
         int total = length;
@@ -263,6 +276,11 @@ public sealed class XfrmOutput
             if (sa.Mode == XfrmMode.Tunnel)
             {
                 total += sa.Destination.Version == IpVersion.V4 ? Ipv4Header.MinLength : Ipv6Header.Length;
+            }
+
+            if (sa.NatTraversal is not null)
+            {
+                total += UdpEncapsulation.UdpHeaderLength;
             }
         }
 

@@ -26,4 +26,10 @@ public enum XfrmVerdict
     /// the datagram is processed by the <see cref="XfrmInput.Input"/> call that completes it. Not a drop: no MIB counter.
     /// </summary>
     Reassembling,
+
+    /// <summary>Input only: a NAT keepalive on a NAT-T port, dropped by design (RFC 3948 §2.3). Not a drop: no MIB counter.</summary>
+    Keepalive,
+
+    /// <summary>Input only: an IKE packet on a NAT-T port, handed to the engine's IKE handler, which now owns it.</summary>
+    HandedToIke,
 }

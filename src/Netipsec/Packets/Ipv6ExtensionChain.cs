@@ -14,6 +14,12 @@ public readonly record struct Ipv6ExtensionChain
     /// <summary>Offset of the upper-layer header (for a non-first fragment: of the fragment's data).</summary>
     public int UpperLayerOffset { get; init; }
 
+    /// <summary>
+    /// Offset of the Next Header byte that names <see cref="UpperLayerProtocol"/>: 6 (the fixed header's) or the first
+    /// byte of the last extension header crossed.
+    /// </summary>
+    public int UpperLayerNextHeaderOffset { get; init; }
+
     /// <summary>End of the packet as its payload length declares (40 + payload length).</summary>
     public int PacketLength { get; init; }
 

@@ -138,6 +138,7 @@ public static class Ipv6ExtensionWalker
             IpsecHeaderNextHeaderOffset = ipsecNamingByte,
             UpperLayerProtocol = next,
             UpperLayerOffset = offset,
+            UpperLayerNextHeaderOffset = namingByte,
             PacketLength = end,
             ExtensionHeaderCount = count,
             IpsecInsertionOffset = insertion,

@@ -11,7 +11,7 @@ namespace Netipsec.Simulation;
 /// sides acts as a gateway.
 /// </summary>
 /// <remarks>Not thread-safe, like the network.</remarks>
-public sealed class SimulatedHost : IXfrmOutputSink, IXfrmInputSink
+public sealed class SimulatedHost : ISimulatedNode, IXfrmOutputSink, IXfrmInputSink
 {
     private readonly SimulatedNetwork _network;
     private readonly HashSet<IpAddress> _addresses = [];
@@ -37,11 +37,19 @@ public sealed class SimulatedHost : IXfrmOutputSink, IXfrmInputSink
 
     public XfrmInput Input { get; }
 
-    /// <summary>The next hop for everything this host sends (a security gateway), or null to reach destinations directly.</summary>
-    public SimulatedHost? Gateway { get; set; }
+    /// <summary>
+    /// The next hop for everything this host sends (a security gateway or a NAT), or null to reach destinations directly.
+    /// </summary>
+    public ISimulatedNode? Gateway { get; set; }
 
     /// <summary>Packets delivered to this host's own addresses, as bytes, oldest first.</summary>
     public List<byte[]> Inbox { get; } = [];
+
+    /// <summary>
+    /// TCP and UDP packets for this host whose checksum was wrong, dropped as a host's stack drops them (so a NAT that
+    /// broke a transport-mode checksum shows here, not in <see cref="Inbox"/>).
+    /// </summary>
+    public int ChecksumErrors { get; private set; }
 
     /// <summary>Gives the host an address on the network.</summary>
     public SimulatedHost WithAddress(string address)
@@ -69,7 +77,21 @@ public sealed class SimulatedHost : IXfrmOutputSink, IXfrmInputSink
         return Input.Input(packet);
     }
 
-    internal void Receive(Packet packet) => Input.Input(packet);
+    /// <summary>
+    /// Sends an IP packet from this host straight to the network, past its own policies, as an IKE daemon's socket with
+    /// a bypass policy does.
+    /// </summary>
+    public void SendUnprotected(ReadOnlySpan<byte> ipPacket)
+    {
+        Packet packet = Pool.Rent();
+        ipPacket.CopyTo(packet.Put(ipPacket.Length));
+        _network.Carry(packet, this);
+    }
+
+    /// <summary>Sends the NAT keepalives its UDP-encapsulated SAs owe (see <see cref="Netipsec.NatTraversal.NatTraversalEngine.SendDueKeepalives"/>).</summary>
+    public int SendDueKeepalives() => Engine.NatTraversal.SendDueKeepalives(Pool, _addresses.Contains, this);
+
+    void ISimulatedNode.Receive(Packet packet) => Input.Input(packet);
 
     void IXfrmOutputSink.Transmit(Packet packet) => _network.Carry(packet, this);
 
@@ -83,7 +105,16 @@ public sealed class SimulatedHost : IXfrmOutputSink, IXfrmInputSink
             return;
         }
 
-        Inbox.Add(packet.Data.ToArray());
+        if (UpperLayer.TryLocate(packet.Data, out UpperLayer upper) && upper.Protocol is IpProtocol.Tcp or IpProtocol.Udp
+            && !InternetChecksum.VerifyTransportChecksum(upper.Source, upper.Destination, upper.Protocol, packet.Data[upper.Offset..upper.End]))
+        {
+            ChecksumErrors++;
+        }
+        else
+        {
+            Inbox.Add(packet.Data.ToArray());
+        }
+
         packet.Pool.Return(packet);
     }
 }

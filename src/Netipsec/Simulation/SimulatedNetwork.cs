@@ -3,14 +3,14 @@ using Netipsec.Packets;
 namespace Netipsec.Simulation;
 
 /// <summary>
-/// An in-memory IP network joining <see cref="SimulatedHost"/>s: a packet handed to it is delivered, synchronously,
-/// to the sender's gateway, or else to the host that owns its destination address. For demos, tests of key managers and experiments with the stack,
-/// all in one process and deterministic.
+/// An in-memory IP network joining <see cref="SimulatedHost"/>s (and <see cref="SimulatedNat"/> boxes): a packet handed
+/// to it is delivered, synchronously, to the sender's gateway, or else to the node that owns its destination address.
+/// For demos, tests of key managers and experiments with the stack, all in one process and deterministic.
 /// </summary>
 /// <remarks>Not thread-safe: drive one network from one thread.</remarks>
 public sealed class SimulatedNetwork
 {
-    private readonly Dictionary<IpAddress, SimulatedHost> _owners = [];
+    private readonly Dictionary<IpAddress, ISimulatedNode> _owners = [];
 
     /// <summary>Packets whose destination no host owns (or that did not parse), returned to their pools.</summary>
     public int Unroutable { get; private set; }
@@ -18,9 +18,9 @@ public sealed class SimulatedNetwork
     /// <summary>Every packet that crossed the network, as bytes, oldest first (for inspection).</summary>
     public List<byte[]> Wire { get; } = [];
 
-    internal void Attach(SimulatedHost host, IpAddress address)
+    internal void Attach(ISimulatedNode node, IpAddress address)
     {
-        if (!_owners.TryAdd(address, host))
+        if (!_owners.TryAdd(address, node))
         {
             throw new ArgumentException($"{address} already belongs to {_owners[address].Name}.", nameof(address));
         }
@@ -32,14 +32,20 @@ public sealed class SimulatedNetwork
     /// </summary>
     public void Carry(Packet packet, SimulatedHost sender)
     {
-        ArgumentNullException.ThrowIfNull(packet);
         ArgumentNullException.ThrowIfNull(sender);
+        Carry(packet, sender.Gateway);
+    }
+
+    /// <summary>Carries <paramref name="packet"/> to <paramref name="gateway"/>, or to the owner of its destination when null or the owner itself.</summary>
+    internal void Carry(Packet packet, ISimulatedNode? gateway)
+    {
+        ArgumentNullException.ThrowIfNull(packet);
         Wire.Add(packet.Data.ToArray());
         packet.ResetMetadata();
         if (TryDestination(packet.Data, out IpAddress destination))
         {
-            SimulatedHost? owner = _owners.GetValueOrDefault(destination);
-            SimulatedHost? nextHop = sender.Gateway is { } gateway && gateway != owner ? gateway : owner;
+            ISimulatedNode? owner = _owners.GetValueOrDefault(destination);
+            ISimulatedNode? nextHop = gateway is not null && gateway != owner ? gateway : owner;
             if (nextHop is not null)
             {
                 nextHop.Receive(packet);

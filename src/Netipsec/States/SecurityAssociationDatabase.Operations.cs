@@ -114,7 +114,9 @@ public sealed partial class SecurityAssociationDatabase
                 return SadStatus.Invalid;
             }
 
+            _encapsulated.Remove(existing, existing.NatTraversal);
             existing.ApplyUpdate(proposed);
+            _encapsulated.Add(existing, existing.NatTraversal);
             Schedule(existing);
             Interlocked.Increment(ref _generation);
             installed = existing;

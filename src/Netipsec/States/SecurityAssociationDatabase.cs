@@ -39,6 +39,7 @@ public sealed partial class SecurityAssociationDatabase
     private readonly ConcurrentDictionary<SaId, SecurityAssociation> _bySpi = new();
     private readonly SaChainIndex<OutboundKey> _byDestination = new(SaChain.ByDestination);
     private readonly SaChainIndex<AddressKey> _bySource = new(SaChain.BySource);
+    private readonly EncapsulatedStateIndex _encapsulated = new();
 
     // Live acquire states by their sequence, for answers that carry it (Linux's state_byseq). Writer only.
     private readonly Dictionary<uint, SecurityAssociation> _acquiresBySequence = [];
@@ -63,6 +64,9 @@ public sealed partial class SecurityAssociationDatabase
 
     /// <summary>Incremented by every change, so caches built from earlier lookups (bundles) know to rebuild.</summary>
     public long Generation => Interlocked.Read(ref _generation);
+
+    /// <summary>The UDP-encapsulated SAs and their local ports, for NAT traversal.</summary>
+    internal EncapsulatedStateIndex Encapsulated => _encapsulated;
 
     /// <summary>Entries held: installed SAs, GETSPI reservations and acquire states.</summary>
     public int Count => Volatile.Read(ref _count);
@@ -142,6 +146,7 @@ public sealed partial class SecurityAssociationDatabase
 
         _byDestination.Link(OutboundKey.Of(sa), sa);
         _bySource.Link(AddressKey.Of(sa), sa);
+        _encapsulated.Add(sa, sa.NatTraversal);
         if (sa.IsAcquireState)
         {
             _acquiresBySequence[sa.AcquireSequence] = sa;
@@ -162,6 +167,7 @@ public sealed partial class SecurityAssociationDatabase
 
         _byDestination.Unlink(OutboundKey.Of(sa), sa);
         _bySource.Unlink(AddressKey.Of(sa), sa);
+        _encapsulated.Remove(sa, sa.NatTraversal);
         if (sa.IsAcquireState)
         {
             _acquiresBySequence.Remove(sa.AcquireSequence);

@@ -1,0 +1,37 @@
+using Netipsec.Crypto;
+using Netipsec.PfKey.Wire;
+
+namespace Netipsec.PfKey.Setkey;
+
+/// <summary>The options of one <c>add</c> statement as parsed, before the request is written.</summary>
+internal sealed class SaOptions
+{
+    public IpsecMode Mode { get; set; } = IpsecMode.Any;
+
+    public byte ReplayWindow { get; set; }
+
+    public uint ReqId { get; set; }
+
+    public LifetimeExtension Hard { get; set; }
+
+    public LifetimeExtension Soft { get; set; }
+
+    public bool HasHard { get; set; }
+
+    public bool HasSoft { get; set; }
+
+    /// <summary>The <c>-f nocyclic-seq</c> token, checked against the replay window once all options are read.</summary>
+    public SetkeyToken? NoCyclicSequence { get; set; }
+
+    public AlgorithmChoice? Encryption { get; set; }
+
+    public AlgorithmChoice? Authentication { get; set; }
+
+    public AlgorithmChoice? Compression { get; set; }
+
+    /// <summary>Options seen, to refuse one given twice (<c>-f</c> may repeat).</summary>
+    public HashSet<string> Seen { get; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>An algorithm option: where it was written, the algorithm, and its key (empty for none).</summary>
+internal sealed record AlgorithmChoice(SetkeyToken Option, AlgorithmInfo Algorithm, byte[] Key);

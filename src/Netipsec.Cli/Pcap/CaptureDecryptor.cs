@@ -17,6 +17,8 @@ namespace Netipsec.Cli.Pcap;
 /// </remarks>
 internal sealed class CaptureDecryptor : IXfrmInputSink
 {
+    private const ushort NatTraversalPort = 4500; // RFC 3948
+
     private readonly XfrmEngine _engine;
     private readonly XfrmInput _input;
     private readonly PacketPool _pool = new(64, headroom: 0);
@@ -88,8 +90,6 @@ internal sealed class CaptureDecryptor : IXfrmInputSink
         FlowExtractor.TryExtract(ip, 0, out Flow flow, out _)
         && (flow.Protocol is IpProtocol.Esp or IpProtocol.Ah or IpProtocol.IpComp or IpProtocol.IpInIp or IpProtocol.Ipv6
             || (flow.Protocol == IpProtocol.Udp && (flow.SourcePort == NatTraversalPort || flow.DestinationPort == NatTraversalPort)));
-
-    private const ushort NatTraversalPort = 4500;
 
     private static void Report(TextWriter report, int index, string text) =>
         report.WriteLine(string.Create(CultureInfo.InvariantCulture, $"packet {index + 1}: {text}"));

@@ -115,7 +115,7 @@ public sealed class PcapToolTests : IDisposable
         (int code, string errors) = Run(PcapTool.Operation.Decrypt, keys, corrupt, Path("out.pcap"));
 
         Assert.Equal(1, code);
-        Assert.Matches(@"^netipsec: .*corrupt\.pcap: record 5 at byte \d+: truncated packet data \(\d+ of \d+ bytes\)\r?\n$", errors);
+        Assert.Matches(@"^netipsec: .*corrupt\.pcap: record 4 at byte \d+: truncated packet data \(\d+ of \d+ bytes\)\r?\n$", errors);
         Assert.False(File.Exists(Path("out.pcap")));
     }
 

@@ -70,6 +70,42 @@ public sealed class PcapToolTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData("transport")]
+    [InlineData("tunnel")]
+    public void Esp_in_udp_round_trips_through_port_4500(string mode)
+    {
+        string udp = Config(mode, Suites["aes-gcm-16"])
+            .Replace("192.0.2.10 198.51.100.20 esp", "192.0.2.10[4500] 198.51.100.20[4500] esp-udp", StringComparison.Ordinal)
+            .Replace("198.51.100.20 192.0.2.10 esp", "198.51.100.20[4500] 192.0.2.10[4500] esp-udp", StringComparison.Ordinal)
+            .Replace("192.0.2.1 192.0.2.2 esp", "192.0.2.1[4500] 192.0.2.2[4500] esp-udp", StringComparison.Ordinal)
+            .Replace("192.0.2.2 192.0.2.1 esp", "192.0.2.2[4500] 192.0.2.1[4500] esp-udp", StringComparison.Ordinal);
+        string keys = Write("keys.conf", udp);
+        string input = WriteCapture("in.pcap", Capture(PcapLinkType.Raw, mode));
+
+        (int encryptCode, string encryptErrors) = Run(PcapTool.Operation.Encrypt, keys, input, Path("enc.pcap"));
+        (int decryptCode, string decryptErrors) = Run(PcapTool.Operation.Decrypt, keys, Path("enc.pcap"), Path("dec.pcap"));
+
+        Assert.Equal((0, "", 0, ""), (encryptCode, encryptErrors, decryptCode, decryptErrors));
+        byte[] first = Read("enc.pcap").Records[0].Data;
+        Assert.Equal(IpProtocol.Udp, Protocol(PcapLinkType.Raw, first));
+        Assert.Equal(4500, (first[20] << 8) | first[21]);
+        if (mode == "tunnel")
+        {
+            Assert.Equal(File.ReadAllBytes(input), File.ReadAllBytes(Path("dec.pcap")));
+            return;
+        }
+
+        // Transport mode after NAT-T (RFC 3948 §3.1.2): with no original addresses to fix the checksum from, the
+        // receiver zeroes a UDP checksum and recomputes a TCP one; everything else comes back as it was.
+        PcapCapture original = Read("in.pcap");
+        PcapCapture decrypted = Read("dec.pcap");
+        byte[] udpWithoutChecksum = (byte[])original.Records[0].Data.Clone();
+        udpWithoutChecksum[26] = udpWithoutChecksum[27] = 0;
+        Assert.Equal(udpWithoutChecksum, decrypted.Records[0].Data);
+        Assert.Equal(original.Records.Skip(1).Select(r => r.Data), decrypted.Records.Skip(1).Select(r => r.Data));
+    }
+
     [Fact]
     public void A_replayed_packet_is_reported_with_its_number_and_kept_as_it_was()
     {

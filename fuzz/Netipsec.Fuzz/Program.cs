@@ -13,6 +13,7 @@ var targets = new Dictionary<string, Func<IFuzzTarget>>
     ["esp"] = () => new EspInputFuzzTarget(),
     ["input"] = () => new InputPathFuzzTarget(),
     ["pfkey"] = () => new PfKeyFuzzTarget(),
+    ["pcap"] = () => new PcapFuzzTarget(),
 };
 
 if (args.Length == 0 || !targets.TryGetValue(args[0], out Func<IFuzzTarget>? create))

@@ -14,6 +14,7 @@ var targets = new Dictionary<string, Func<IFuzzTarget>>
     ["input"] = () => new InputPathFuzzTarget(),
     ["pfkey"] = () => new PfKeyFuzzTarget(),
     ["pcap"] = () => new PcapFuzzTarget(),
+    ["setkey"] = () => new SetkeyFuzzTarget(),
 };
 
 if (args.Length == 0 || !targets.TryGetValue(args[0], out Func<IFuzzTarget>? create))

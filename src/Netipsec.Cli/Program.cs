@@ -1,12 +1,11 @@
 using System.CommandLine;
-using Netipsec.Cli.Demo;
-using Netipsec.Cli.Pcap;
+using Netipsec.Cli;
+using Netipsec.Cli.Setkey;
+using Netipsec.PfKey.Channels;
+using Netipsec.PfKey.Sockets;
 
-var root = new RootCommand("netipsec: a user-space IPsec stack — setkey-style control, status and tools");
+RootCommand root = CliRoot.Create(ConnectToDaemon, () => Console.In);
+return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
 
-var demo = new Command("demo", "Run two simulated hosts joined by an ESP tunnel and print their SA and policy tables");
-demo.SetAction(_ => InProcessDemo.Run(Console.Out));
-root.Subcommands.Add(demo);
-root.Subcommands.Add(PcapCommand.Create());
-
-return root.Parse(args).Invoke();
+// The one place the CLI reaches netipsecd: its PF_KEY socket (a SocketException when nothing listens there).
+static IPfKeyChannel ConnectToDaemon(string socketPath) => PfKeySocket.Connect(socketPath);

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Netipsec.Cli.Formatting;
+using Netipsec.Diagnostics;
 using Netipsec.Engine;
 using Netipsec.Packets;
 using Netipsec.Policies;

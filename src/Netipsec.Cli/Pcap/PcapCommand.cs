@@ -32,7 +32,7 @@ internal static class PcapCommand
             result.GetValue(keys)!.FullName,
             result.GetValue(input)!.FullName,
             result.GetValue(output)!.FullName,
-            Console.Error));
+            result.InvocationConfiguration.Error));
         return command;
     }
 }

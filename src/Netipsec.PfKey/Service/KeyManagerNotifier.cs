@@ -17,9 +17,6 @@ namespace Netipsec.PfKey.Service;
 /// </remarks>
 internal sealed class KeyManagerNotifier : IKeyManagerListener
 {
-    // af_key.c proposes a 32-packet replay window.
-    private const byte ProposalReplayWindow = 32;
-
     // Base header, four address extensions of IPv6 sockaddrs, proposal header and X_POLICY with its templates.
     private const int AcquireOverhead = 1024;
 
@@ -37,7 +34,8 @@ internal sealed class KeyManagerNotifier : IKeyManagerListener
     /// The session's protocol and ports go on them in transport mode, and on INNER_SRC/INNER_DST (the triggering
     /// traffic) in tunnel mode, where the seed puts a tunnel's selectors. A proposal of the combinations the
     /// template allows follows (none for IPComp), then the policy as X_POLICY, which key managers such as racoon
-    /// look the policy up by.
+    /// look the policy up by. Clients that registered the SA type with an extended REGISTER get the seed's extended
+    /// ACQUIRE instead: <c>sadb_msg_satype</c> 0, the same addresses, and the template's choices as EPROP.
     /// </summary>
     public void OnAcquire(AcquireRequest request)
     {
@@ -47,6 +45,34 @@ internal sealed class KeyManagerNotifier : IKeyManagerListener
 
         var buffer = new byte[AcquireOverhead + (count * Combination.Length)];
         SaReplyWriter.Fits(PfKeyMessageWriter.TryCreate(buffer, new PfKeyHeader(MessageType.Acquire, saType, request.Sequence, 0), out PfKeyMessageWriter writer));
+        AddAddresses(ref writer, request);
+        if (request.Template.Protocol != IpsecProtocol.IpComp)
+        {
+            SaReplyWriter.Fits(writer.TryAddProposal(SupportedAlgorithms.ProposalReplayWindow, combinations.AsSpan(0, count)));
+        }
+
+        if (request.Policy is { } policy)
+        {
+            PolicyReplyWriter.AddPolicy(ref writer, policy);
+        }
+
+        _service.Broadcast(writer.Message, PfKeyAudience.RegisteredFor, one: null, saType);
+        if (!_service.Clients.Any(client => client.IsExtendedRegisteredFor(saType)))
+        {
+            return;
+        }
+
+        var proposal = ExtendedProposal.For([request.Template], _algorithms);
+        var extended = new byte[AcquireOverhead + proposal.EncodedLength];
+        SaReplyWriter.Fits(PfKeyMessageWriter.TryCreate(extended, new PfKeyHeader(MessageType.Acquire, SaType.Unspecified, request.Sequence, 0), out writer));
+        AddAddresses(ref writer, request);
+        proposal.AddTo(ref writer);
+        _service.Broadcast(writer.Message, PfKeyAudience.ExtendedRegisteredFor, one: null, saType);
+    }
+
+    /// <summary>SRC and DST, with the session's protocol and ports in transport mode; INNER_SRC and INNER_DST too in tunnel mode.</summary>
+    private static void AddAddresses(ref PfKeyMessageWriter writer, AcquireRequest request)
+    {
         AddressExtension trafficSource = SelectorConversion.SourceOf(request.Selector);
         AddressExtension trafficDestination = SelectorConversion.DestinationOf(request.Selector);
         if (request.Template.Mode == XfrmMode.Transport)
@@ -60,25 +86,6 @@ internal sealed class KeyManagerNotifier : IKeyManagerListener
             SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressDst, SaReplyWriter.HostAddress(request.Destination)));
             SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressInnerSrc, trafficSource));
             SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressInnerDst, trafficDestination));
-        }
-
-        if (request.Template.Protocol != IpsecProtocol.IpComp)
-        {
-            SaReplyWriter.Fits(writer.TryAddProposal(ProposalReplayWindow, combinations.AsSpan(0, count)));
-        }
-
-        if (request.Policy is { } policy)
-        {
-            PolicyReplyWriter.AddPolicy(ref writer, policy);
-        }
-
-        ReadOnlySpan<byte> message = writer.Message;
-        foreach (PfKeyClient client in _service.Clients)
-        {
-            if (client.IsRegisteredFor(saType))
-            {
-                client.Deliver(message);
-            }
         }
     }
 
@@ -127,11 +134,5 @@ internal sealed class KeyManagerNotifier : IKeyManagerListener
     private static AddressExtension Endpoint(Packets.IpAddress address, AddressExtension traffic) =>
         new(traffic.Protocol, (byte)address.BitLength, new Sockaddr(address, traffic.Sockaddr.Port));
 
-    private void SendToAll(ReadOnlySpan<byte> message)
-    {
-        foreach (PfKeyClient client in _service.Clients)
-        {
-            client.Deliver(message);
-        }
-    }
+    private void SendToAll(ReadOnlySpan<byte> message) => _service.Broadcast(message, PfKeyAudience.All, one: null);
 }

@@ -4,15 +4,19 @@ using Netipsec.Engine;
 using Netipsec.PfKey.Wire;
 using Netipsec.Policies;
 using Netipsec.States;
+using Netipsec.Transforms.Esp;
 
 namespace Netipsec.PfKey.Service;
 
 /// <summary>
 /// Executes PF_KEY v2 requests (RFC 2367) against an <see cref="XfrmEngine"/>'s SAD and SPD and sends the replies:
 /// to the sender, and copies to every attached client where RFC 2367 §3.1 says "to all" (GETSPI, UPDATE, ADD,
-/// DELETE, FLUSH, the seed's X_UPDATEPAIR and X_DELPAIR, and the SPD's add, update, delete and flush). Copies to all never carry keys; only GET and DUMP,
-/// which go to the sender alone, do. It also turns the engine's key-manager events into SADB_ACQUIRE (to the
-/// clients registered for the SA type), SADB_EXPIRE and SADB_X_SPDEXPIRE (to every client).
+/// DELETE, FLUSH, the seed's X_UPDATEPAIR and X_DELPAIR, and the SPD's add, update, delete and flush). Copies to
+/// all never carry keys; only GET and DUMP, which go to the sender alone (and, like the ADD requests themselves, to
+/// promiscuous clients), do. It also turns the engine's key-manager events into SADB_ACQUIRE (to the clients
+/// registered for the SA type; the seed's extended ACQUIRE to those that registered it with EREG), SADB_EXPIRE and
+/// SADB_X_SPDEXPIRE (to every client). A client that turned SADB_X_PROMISC on also gets a copy of every request any
+/// client sends and of every message the service sends, as on Linux.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -22,7 +26,7 @@ namespace Netipsec.PfKey.Service;
 /// the sender alone with the base header only: <c>sadb_msg_errno</c> and the diagnostic in <c>sadb_msg_reserved</c>.
 /// </para>
 /// <para>
-/// Not handled yet (answered EOPNOTSUPP): EXPIRE from a client, X_PROMISC, X_INVERSE_ACQUIRE, X_SPDSETIDX, X_SPDACQUIRE, X_SPDEXPIRE, X_PCHANGE, X_NAT_T_NEW_MAPPING and X_MIGRATE.
+/// Not handled yet (answered EOPNOTSUPP): EXPIRE from a client, X_SPDSETIDX, X_SPDACQUIRE, X_SPDEXPIRE, X_PCHANGE, X_NAT_T_NEW_MAPPING and X_MIGRATE.
 /// </para>
 /// <para>
 /// Thread-safe: the databases serialise their own writes, and the client list is replaced atomically. Messages are
@@ -44,16 +48,17 @@ public sealed class PfKeyService
     private ImmutableArray<PfKeyClient> _clients = [];
 
     /// <summary>Creates a service that executes requests against <paramref name="engine"/> and listens to its events.</summary>
-    /// <param name="engine">The engine whose databases the requests change; the service does not own it, and registers a listener on its <see cref="XfrmEngine.Events"/> for the engine's lifetime.</param>
-    /// <param name="cryptoEngines">
-    /// The crypto engines the ESP transform prepares keys with: REGISTER lists, and ACQUIRE proposes, what they
-    /// support. Defaults to <see cref="PortableCryptoEngine.Instance"/>, the engine of <see cref="Transforms.XfrmTypeRegistry.CreateDefault"/>.
+    /// <param name="engine">
+    /// The engine whose databases the requests change; the service does not own it, and registers a listener on its
+    /// <see cref="XfrmEngine.Events"/> for the engine's lifetime. REGISTER lists, and ACQUIRE proposes, what the
+    /// crypto engines of its ESP transform (<see cref="EspTransform.CryptoEngines"/>) support, so the lists can never
+    /// promise an algorithm an ADD would then refuse; without an ESP transform they are empty.
     /// </param>
-    public PfKeyService(XfrmEngine engine, IReadOnlyList<ICryptoEngine>? cryptoEngines = null)
+    public PfKeyService(XfrmEngine engine)
     {
         ArgumentNullException.ThrowIfNull(engine);
         _engine = engine;
-        _algorithms = new SupportedAlgorithms(cryptoEngines ?? [PortableCryptoEngine.Instance]);
+        _algorithms = new SupportedAlgorithms(engine.Types.Get(IpsecProtocol.Esp) is EspTransform esp ? esp.CryptoEngines : []);
         engine.Events.Register(new KeyManagerNotifier(this, _algorithms));
     }
 
@@ -85,7 +90,14 @@ public sealed class PfKeyService
     public PfKeyResult Process(PfKeyClient sender, ReadOnlySpan<byte> message)
     {
         ArgumentNullException.ThrowIfNull(sender);
-        if (!PfKeyMessage.TryParse(message, PfKeyOrigin.Client, out PfKeyMessage request, out PfKeyError error))
+        bool parsed = PfKeyMessage.TryParse(message, PfKeyOrigin.Client, out PfKeyMessage request, out PfKeyError error);
+        if (parsed || !IsUnanswerable(error.Reason))
+        {
+            // af_key.c's pfkey_process: once the base header is sound, promiscuous sockets see the request as sent.
+            Broadcast(message, PfKeyAudience.PromiscuousOnly, one: null);
+        }
+
+        if (!parsed)
         {
             var result = new PfKeyResult(error.Errno, error.Diagnostic, IsUnanswerable(error.Reason));
             if (!result.Unanswered)
@@ -121,7 +133,7 @@ public sealed class PfKeyService
         MessageType.Get => Get(sender, request),
         MessageType.UpdatePair => UpdatePair(sender, request),
         MessageType.DelPair => DeletePair(sender, request),
-        MessageType.Register => Register(sender, request.Header),
+        MessageType.Register => Register(sender, request),
         MessageType.Acquire => FailAcquire(request.Header),
         MessageType.Flush => Flush(sender, request.Header),
         MessageType.Dump => Dump(sender, request.Header),
@@ -132,6 +144,8 @@ public sealed class PfKeyService
         MessageType.SpdGet => GetPolicy(sender, request),
         MessageType.SpdDump => DumpPolicies(sender, request.Header),
         MessageType.SpdFlush => FlushPolicies(sender, request.Header),
+        MessageType.Promisc => Promisc(sender, request),
+        MessageType.InverseAcquire => InverseAcquire(sender, request),
         _ => new PfKeyResult(PfKeyErrno.OperationNotSupported, PfKeyDiagnostic.None),
     };
 
@@ -289,10 +303,17 @@ public sealed class PfKeyService
     /// RFC 2367 §3.1.7: registers the sender for the SA type's ACQUIREs and answers with the supported algorithms —
     /// authentication and encryption for ESP, authentication for AH, none for IPComp (compression has no list),
     /// both for UNSPEC, which registers nothing. As af_key.c does, the reply also goes to every other registered
-    /// client, since the algorithm lists concern them all; registering a type twice is EEXIST.
+    /// client, since the algorithm lists concern them all; registering a type twice is EEXIST. With the seed's EREG
+    /// extension it is an extended REGISTER.
     /// </summary>
-    private PfKeyResult Register(PfKeyClient sender, PfKeyHeader header)
+    private PfKeyResult Register(PfKeyClient sender, scoped in PfKeyMessage request)
     {
+        PfKeyHeader header = request.Header;
+        if (request.TryGetEreg(out EregExtension ereg))
+        {
+            return RegisterExtended(sender, header, ereg);
+        }
+
         if (header.SaType != SaType.Unspecified)
         {
             if (!RequestRules.TryGetProtocol(header.SaType, out _))
@@ -300,12 +321,64 @@ public sealed class PfKeyService
                 return PfKeyResult.Invalid(PfKeyDiagnostic.NoSadbs);
             }
 
-            if (!sender.TryRegister(header.SaType))
+            if (!sender.TryRegister(1u << (byte)header.SaType, extended: false))
             {
                 return new PfKeyResult(PfKeyErrno.Exists, PfKeyDiagnostic.None);
             }
         }
 
+        SendRegisterReply(sender, header);
+        return PfKeyResult.Success;
+    }
+
+    /// <summary>
+    /// The seed's extended REGISTER, <c>&lt;base, ereg&gt;</c> with <c>sadb_msg_satype</c> UNSPEC: registers the
+    /// sender for every SA type the EREG lists, all or none, for ACQUIREs in the extended form (satype 0, EPROP), and
+    /// answers with one REGISTER reply per type, as a REGISTER of that type would.
+    /// </summary>
+    private PfKeyResult RegisterExtended(PfKeyClient sender, PfKeyHeader header, EregExtension ereg)
+    {
+        if (header.SaType != SaType.Unspecified)
+        {
+            return PfKeyResult.Invalid(); // The types are the EREG's; a second place to name one is ambiguous.
+        }
+
+        if (ereg.Count == 0)
+        {
+            return PfKeyResult.Invalid(PfKeyDiagnostic.SaTypeNeeded);
+        }
+
+        uint types = 0;
+        for (int i = 0; i < ereg.Count; i++)
+        {
+            if (!RequestRules.TryGetProtocol(ereg[i], out _))
+            {
+                return PfKeyResult.Invalid(PfKeyDiagnostic.NoSadbs);
+            }
+
+            types |= 1u << (byte)ereg[i];
+        }
+
+        if (!sender.TryRegister(types, extended: true))
+        {
+            return new PfKeyResult(PfKeyErrno.Exists, PfKeyDiagnostic.None);
+        }
+
+        for (int i = 0; i < ereg.Count; i++)
+        {
+            uint bit = 1u << (byte)ereg[i];
+            if ((types & bit) != 0)
+            {
+                types &= ~bit; // A type listed twice is answered once.
+                SendRegisterReply(sender, header with { SaType = ereg[i] });
+            }
+        }
+
+        return PfKeyResult.Success;
+    }
+
+    private void SendRegisterReply(PfKeyClient sender, PfKeyHeader header)
+    {
         Span<byte> buffer = stackalloc byte[MaxReplyLength];
         SaReplyWriter.Fits(PfKeyMessageWriter.TryCreate(buffer, header, out PfKeyMessageWriter writer));
         if (header.SaType is SaType.Unspecified or SaType.Esp or SaType.Ah && _algorithms.Authentication.Length > 0)
@@ -318,15 +391,69 @@ public sealed class PfKeyService
             SaReplyWriter.Fits(writer.TryAddSupported(ExtensionType.SupportedEncrypt, _algorithms.Encryption));
         }
 
-        sender.Deliver(writer.Message);
-        foreach (PfKeyClient client in _clients)
+        Broadcast(writer.Message, PfKeyAudience.Registered, sender);
+    }
+
+    /// <summary>
+    /// SADB_X_PROMISC (the seed; af_key.c's pfkey_promisc): the base header alone turns the sender's promiscuous
+    /// mode on (<c>sadb_msg_satype</c> 1) or off (0), any other SA type being EINVAL; either way, and with extensions
+    /// without changing the mode, the message goes to every client, the sender included.
+    /// </summary>
+    private PfKeyResult Promisc(PfKeyClient sender, scoped in PfKeyMessage request)
+    {
+        if (request.Bytes.Length == PfKeyHeader.Length)
         {
-            if (!ReferenceEquals(client, sender) && client.IsRegistered)
+            if (!PfKeyMessage.IsPromiscuousSwitch(request.Header, request.Bytes.Length))
             {
-                client.Deliver(writer.Message);
+                return PfKeyResult.Invalid(); // af_key.c: only 0 and 1 switch the mode.
             }
+
+            sender.IsPromiscuous = request.Header.SaType != SaType.Unspecified;
         }
 
+        Broadcast(request.Bytes, PfKeyAudience.All, one: null);
+        return PfKeyResult.Success;
+    }
+
+    /// <summary>
+    /// SADB_X_INVERSE_ACQUIRE (the seed): <c>&lt;base, address(SD), (address(Is,Id))&gt;</c> asks which protection
+    /// the SPD wants for traffic from SRC (this end) to DST — between INNER_SRC and INNER_DST when given, SRC and DST
+    /// being the tunnel's ends. The outbound policy that traffic matches answers, to the sender alone, like an extended
+    /// ACQUIRE: <c>&lt;base, address(SD), (address(Is,Id)), eprop&gt;</c> with <c>sadb_msg_satype</c> 0. No policy,
+    /// or one that bypasses or blocks, is ENOENT.
+    /// </summary>
+    private PfKeyResult InverseAcquire(PfKeyClient sender, scoped in PfKeyMessage request)
+    {
+        request.TryGetAddress(ExtensionType.AddressSrc, out AddressExtension source);
+        request.TryGetAddress(ExtensionType.AddressDst, out AddressExtension destination);
+        bool tunnel = request.TryGetAddress(ExtensionType.AddressInnerSrc, out AddressExtension innerSource)
+            & request.TryGetAddress(ExtensionType.AddressInnerDst, out AddressExtension innerDestination);
+        AddressExtension trafficSource = tunnel ? innerSource : source;
+        AddressExtension trafficDestination = tunnel ? innerDestination : destination;
+        var flow = new Packets.Flow(
+            trafficSource.Sockaddr.Address,
+            trafficDestination.Sockaddr.Address,
+            trafficSource.Protocol == IpsecConstants.UlProtoAny ? default : (Packets.IpProtocol)trafficSource.Protocol,
+            trafficSource.Sockaddr.Port,
+            trafficDestination.Sockaddr.Port);
+        if (_engine.Policies.Lookup(PolicyDirection.Out, flow) is not { Action: PolicyAction.Ipsec } policy)
+        {
+            return new PfKeyResult(PfKeyErrno.NoEntry, PfKeyDiagnostic.None);
+        }
+
+        var proposal = ExtendedProposal.For(policy.Templates, _algorithms);
+        var buffer = new byte[MaxReplyLength + proposal.EncodedLength];
+        SaReplyWriter.Fits(PfKeyMessageWriter.TryCreate(buffer, request.Header with { SaType = SaType.Unspecified }, out PfKeyMessageWriter writer));
+        SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressSrc, source));
+        SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressDst, destination));
+        if (tunnel)
+        {
+            SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressInnerSrc, innerSource));
+            SaReplyWriter.Fits(writer.TryAddAddress(ExtensionType.AddressInnerDst, innerDestination));
+        }
+
+        proposal.AddTo(ref writer);
+        Broadcast(writer.Message, PfKeyAudience.One, sender);
         return PfKeyResult.Success;
     }
 
@@ -370,7 +497,7 @@ public sealed class PfKeyService
             SecurityAssociation sa = entries[i];
             var entryHeader = header with { SaType = SaReplyWriter.SaTypeOf(sa.Protocol), Sequence = (uint)(entries.Count - 1 - i) };
             int length = SaReplyWriter.Write(buffer, entryHeader, sa, SaReplyContent.SettingsAndKeys);
-            sender.Deliver(buffer[..length]);
+            Broadcast(buffer[..length], PfKeyAudience.One, sender);
             SaReplyWriter.Wipe(buffer[..length]);
         }
 
@@ -450,7 +577,7 @@ public sealed class PfKeyService
         for (int i = 0; i < policies.Count; i++)
         {
             int length = PolicyReplyWriter.Write(buffer, header with { Sequence = (uint)(policies.Count - 1 - i) }, policies[i]);
-            sender.Deliver(buffer[..length]);
+            Broadcast(buffer[..length], PfKeyAudience.One, sender);
         }
 
         return PfKeyResult.Success;
@@ -494,30 +621,48 @@ public sealed class PfKeyService
         Send(sender, writer.Message, toAll);
     }
 
-    private static void SendError(PfKeyClient sender, PfKeyHeader header, PfKeyResult result)
+    private void SendError(PfKeyClient sender, PfKeyHeader header, PfKeyResult result)
     {
         Span<byte> buffer = stackalloc byte[PfKeyHeader.Length];
         SaReplyWriter.Fits(PfKeyMessageWriter.TryCreate(buffer, header with { Errno = result.Errno, Diagnostic = result.Diagnostic }, out PfKeyMessageWriter writer));
-        sender.Deliver(writer.Message);
+        Broadcast(writer.Message, PfKeyAudience.One, sender);
     }
 
-    /// <summary>The sender first, then (for "to all") every other attached client once.</summary>
-    private void Send(PfKeyClient sender, ReadOnlySpan<byte> message, bool toAll)
-    {
-        sender.Deliver(message);
-        if (!toAll)
-        {
-            return;
-        }
+    private void Send(PfKeyClient sender, ReadOnlySpan<byte> message, bool toAll) =>
+        Broadcast(message, toAll ? PfKeyAudience.All : PfKeyAudience.One, sender);
 
+    /// <summary>
+    /// Delivers <paramref name="message"/> as af_key.c's pfkey_broadcast does: every promiscuous client gets a copy;
+    /// every client of <paramref name="audience"/> other than <paramref name="one"/> gets it; <paramref name="one"/>
+    /// gets it last. So a promiscuous client that is also addressed gets it twice, as on Linux.
+    /// </summary>
+    /// <param name="registeredType">The SA type of <see cref="PfKeyAudience.RegisteredFor"/> and <see cref="PfKeyAudience.ExtendedRegisteredFor"/>.</param>
+    internal void Broadcast(ReadOnlySpan<byte> message, PfKeyAudience audience, PfKeyClient? one, SaType registeredType = SaType.Unspecified)
+    {
         foreach (PfKeyClient client in _clients)
         {
-            if (!ReferenceEquals(client, sender))
+            if (client.IsPromiscuous)
+            {
+                client.Deliver(message);
+            }
+
+            if (!ReferenceEquals(client, one) && IsIn(client, audience, registeredType))
             {
                 client.Deliver(message);
             }
         }
+
+        one?.Deliver(message);
     }
+
+    private static bool IsIn(PfKeyClient client, PfKeyAudience audience, SaType registeredType) => audience switch
+    {
+        PfKeyAudience.All => true,
+        PfKeyAudience.Registered => client.IsRegistered,
+        PfKeyAudience.RegisteredFor => client.IsRegisteredFor(registeredType) && !client.IsExtendedRegisteredFor(registeredType),
+        PfKeyAudience.ExtendedRegisteredFor => client.IsExtendedRegisteredFor(registeredType),
+        _ => false,
+    };
 
     /// <summary>
     /// The errno Linux's <c>pfkey_sendmsg</c> fails the send with when the base header is unanswerable, or none:

@@ -80,6 +80,10 @@ internal static class RequestRules
                     ?? Require(message, ExtensionType.AddressDst, PfKeyDiagnostic.MissingDst)
                     ?? Require(message, ExtensionType.Policy, PfKeyDiagnostic.NoExt)
                     ?? PfKeyResult.Success;
+            case MessageType.InverseAcquire:
+                return Require(message, ExtensionType.AddressSrc, PfKeyDiagnostic.MissingSrc)
+                    ?? Require(message, ExtensionType.AddressDst, PfKeyDiagnostic.MissingDst)
+                    ?? PfKeyResult.Success;
             case MessageType.SpdDelete2 or MessageType.SpdGet:
                 return Require(message, ExtensionType.Policy, PfKeyDiagnostic.NoExt) ?? PfKeyResult.Success;
             default:

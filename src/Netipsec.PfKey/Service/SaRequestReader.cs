@@ -54,7 +54,7 @@ internal static class SaRequestReader
             return result;
         }
 
-        result = ReadNatTraversal(message, out NatTraversalEncapsulation? natTraversal);
+        result = ReadNatTraversal(message, header, out NatTraversalEncapsulation? natTraversal);
         if (!result.IsSuccess)
         {
             return result;
@@ -207,22 +207,25 @@ internal static class SaRequestReader
         : PfKeyResult.Invalid(keyType == ExtensionType.KeyAuth ? PfKeyDiagnostic.AKeyPresent : PfKeyDiagnostic.EKeyPresent);
 
     /// <summary>
-    /// Linux's NAT-T extensions: NAT_T_TYPE with both ports, and the original address (NAT_T_OA) when given. The
-    /// seed's NATT_LOC/NATT_REM form needs the SA's direction to tell source from destination port and is not
-    /// implemented yet, so it is refused rather than silently dropped.
+    /// The SA's UDP encapsulation, in either of two forms (never both: DUPLICATE_NATT_PORTS): Linux's NAT_T_TYPE with
+    /// both ports and the original address NAT_T_OA when given, or the seed's NATT_LOC and NATT_REM, whose ports are
+    /// this end's and the peer's.
     /// </summary>
-    private static PfKeyResult ReadNatTraversal(scoped in PfKeyMessage message, out NatTraversalEncapsulation? natTraversal)
+    private static PfKeyResult ReadNatTraversal(scoped in PfKeyMessage message, SaExtension header, out NatTraversalEncapsulation? natTraversal)
     {
         natTraversal = null;
-        if (message.Contains(ExtensionType.AddressNattLoc) || message.Contains(ExtensionType.AddressNattRem))
-        {
-            return new PfKeyResult(PfKeyErrno.OperationNotSupported, PfKeyDiagnostic.None);
-        }
-
         bool hasType = message.TryGetNatTType(out NatTTypeExtension type);
         bool hasSourcePort = message.TryGetNatTPort(ExtensionType.NatTSport, out NatTPortExtension sourcePort);
         bool hasDestinationPort = message.TryGetNatTPort(ExtensionType.NatTDport, out NatTPortExtension destinationPort);
-        if (!hasType && !hasSourcePort && !hasDestinationPort)
+        bool linuxForm = hasType || hasSourcePort || hasDestinationPort;
+        if (message.Contains(ExtensionType.AddressNattLoc) || message.Contains(ExtensionType.AddressNattRem))
+        {
+            return linuxForm
+                ? PfKeyResult.Invalid(PfKeyDiagnostic.DuplicateNattPorts)
+                : ReadSeedNatTraversal(message, header, out natTraversal);
+        }
+
+        if (!linuxForm)
         {
             return PfKeyResult.Success;
         }
@@ -239,6 +242,68 @@ internal static class SaRequestReader
 
         IpAddress original = message.TryGetAddress(ExtensionType.NatTOa, out AddressExtension oa) ? oa.Sockaddr.Address : default;
         natTraversal = new NatTraversalEncapsulation(NatTraversalType.EspInUdp, sourcePort.Port, destinationPort.Port, original);
+        return PfKeyResult.Success;
+    }
+
+    /// <summary>
+    /// The seed's NAT-T addresses: NATT_LOC carries this end's port (and its public address when a NAT stands in
+    /// front of it), NATT_REM the peer's port (and its address behind its NAT). Which port is the encapsulation's
+    /// source depends on the SA's direction, so the SA must say it (SADB_X_SAFLAGS_INBOUND or OUTBOUND). A non-zero
+    /// NATT_REM address other than the peer's becomes the original address (RFC 3947 NAT-OA) that transport mode
+    /// fixes checksums with; a NATT_LOC address other than this end's has no place in the SA (Linux keeps the
+    /// peer's alone) and is EOPNOTSUPP.
+    /// </summary>
+    private static PfKeyResult ReadSeedNatTraversal(scoped in PfKeyMessage message, SaExtension header, out NatTraversalEncapsulation? natTraversal)
+    {
+        natTraversal = null;
+        if (!message.TryGetAddress(ExtensionType.AddressNattLoc, out AddressExtension local))
+        {
+            return PfKeyResult.Invalid(PfKeyDiagnostic.MissingNattLoc);
+        }
+
+        if (!message.TryGetAddress(ExtensionType.AddressNattRem, out AddressExtension remote))
+        {
+            return PfKeyResult.Invalid(PfKeyDiagnostic.MissingNattRem);
+        }
+
+        message.TryGetAddress(ExtensionType.AddressSrc, out AddressExtension source);
+        if (local.Sockaddr.Family != source.Sockaddr.Family)
+        {
+            return PfKeyResult.Invalid(PfKeyDiagnostic.BadNattLocAf);
+        }
+
+        if (remote.Sockaddr.Family != source.Sockaddr.Family)
+        {
+            return PfKeyResult.Invalid(PfKeyDiagnostic.BadNattRemAf);
+        }
+
+        if (local.Sockaddr.Port == 0)
+        {
+            return PfKeyResult.Invalid(PfKeyDiagnostic.MalformedNattLoc);
+        }
+
+        if (remote.Sockaddr.Port == 0)
+        {
+            return PfKeyResult.Invalid(PfKeyDiagnostic.MalformedNattRem);
+        }
+
+        bool outbound = (header.Flags & WireSaFlags.Outbound) != 0;
+        if (!outbound && (header.Flags & WireSaFlags.Inbound) == 0)
+        {
+            return PfKeyResult.Invalid(PfKeyDiagnostic.BadSaDirection);
+        }
+
+        message.TryGetAddress(ExtensionType.AddressDst, out AddressExtension destination);
+        IpAddress localAddress = outbound ? source.Sockaddr.Address : destination.Sockaddr.Address;
+        IpAddress remoteAddress = outbound ? destination.Sockaddr.Address : source.Sockaddr.Address;
+        if (!local.Sockaddr.Address.IsUnspecified && local.Sockaddr.Address != localAddress)
+        {
+            return new PfKeyResult(PfKeyErrno.OperationNotSupported, PfKeyDiagnostic.None);
+        }
+
+        IpAddress original = remote.Sockaddr.Address.IsUnspecified || remote.Sockaddr.Address == remoteAddress ? default : remote.Sockaddr.Address;
+        (ushort sendFrom, ushort sendTo) = outbound ? (local.Sockaddr.Port, remote.Sockaddr.Port) : (remote.Sockaddr.Port, local.Sockaddr.Port);
+        natTraversal = new NatTraversalEncapsulation(NatTraversalType.EspInUdp, sendFrom, sendTo, original);
         return PfKeyResult.Success;
     }
 

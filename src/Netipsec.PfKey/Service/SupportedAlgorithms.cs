@@ -12,11 +12,14 @@ namespace Netipsec.PfKey.Service;
 /// <remarks>Thread-safe: immutable after construction.</remarks>
 internal sealed class SupportedAlgorithms
 {
+    /// <summary>The replay window a proposal asks for (af_key.c proposes 32 packets).</summary>
+    public const byte ProposalReplayWindow = 32;
+
     // af_key.c's sadb_comb defaults: hard/soft lifetimes of a proposed SA, in seconds.
-    private const ulong HardAddSeconds = 24 * 60 * 60;
-    private const ulong SoftAddSeconds = 20 * 60 * 60;
-    private const ulong HardUseSeconds = 8 * 60 * 60;
-    private const ulong SoftUseSeconds = 7 * 60 * 60;
+    public const ulong HardAddSeconds = 24 * 60 * 60;
+    public const ulong SoftAddSeconds = 20 * 60 * 60;
+    public const ulong HardUseSeconds = 8 * 60 * 60;
+    public const ulong SoftUseSeconds = 7 * 60 * 60;
 
     private readonly AlgorithmInfo[] _proposableIntegrity;
     private readonly AlgorithmInfo[] _ahIntegrity;

@@ -305,6 +305,11 @@ internal sealed partial class SetkeyParser
             throw SetkeySyntaxException.At(target.ProtocolToken, "esp needs -E NAME KEY, -A NAME KEY or both (RFC 4303 §3.2)");
         }
 
+        if (saType == SaType.Esp && IsNull(options.Encryption) && IsNull(options.Authentication))
+        {
+            throw SetkeySyntaxException.At(target.ProtocolToken, "esp with null encryption needs an authentication algorithm other than null: it would protect nothing (RFC 4303 §3.2)");
+        }
+
         if (saType == SaType.IpComp && options.Compression is null)
         {
             throw SetkeySyntaxException.At(target.ProtocolToken, "ipcomp needs a compression algorithm: add -C deflate");
@@ -322,6 +327,8 @@ internal sealed partial class SetkeyParser
 
         CheckSoftBelowHard(keyword, options);
     }
+
+    private static bool IsNull(AlgorithmChoice? choice) => choice is null || choice.Algorithm.Primitive is CryptoPrimitive.NullCipher or CryptoPrimitive.NullIntegrity;
 
     /// <summary>RFC 2367 §2.3.2: a soft limit above its hard limit could never fire first.</summary>
     private static void CheckSoftBelowHard(SetkeyToken keyword, SaOptions options)

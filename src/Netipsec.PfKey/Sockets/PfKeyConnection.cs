@@ -101,7 +101,8 @@ public sealed class PfKeyConnection
 
     private async Task ReceiveLoopAsync()
     {
-        byte[] buffer = ArrayPool<byte>.Shared.Rent(ReceiveBufferLength);
+        // One buffer for the connection's life; pooled arrays round 64 KiB + 1 up to 128 KiB.
+        byte[] buffer = new byte[ReceiveBufferLength];
         try
         {
             while (true)
@@ -127,8 +128,7 @@ public sealed class PfKeyConnection
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(buffer.AsSpan(0, ReceiveBufferLength));
-            ArrayPool<byte>.Shared.Return(buffer);
+            CryptographicOperations.ZeroMemory(buffer);
         }
     }
 

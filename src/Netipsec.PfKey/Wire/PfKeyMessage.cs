@@ -224,6 +224,13 @@ public readonly ref struct PfKeyMessage
     internal static bool IsKnown(SaType type) =>
         type is SaType.Unspecified or SaType.Ah or SaType.Esp or SaType.Rsvp or SaType.Ospfv2 or SaType.Ripv2 or SaType.Mip or SaType.IpComp;
 
+    /// <summary>
+    /// A base-header-only SADB_X_PROMISC carries the socket's new promiscuous mode in <c>sadb_msg_satype</c>: 1 on,
+    /// 0 off (af_key.c's pfkey_promisc), where 1 is no SA type.
+    /// </summary>
+    internal static bool IsPromiscuousSwitch(PfKeyHeader header, int length) =>
+        header.Type == MessageType.Promisc && length == PfKeyHeader.Length && (byte)header.SaType <= 1;
+
     // Linux answers a bad version, type or reserved field with EINVAL and a length disagreement with EMSGSIZE
     // (af_key.c, pfkey_get_base_msg); the order of the checks follows it.
     private static PfKeyParseError CheckHeader(ReadOnlySpan<byte> message, PfKeyOrigin origin)
@@ -249,7 +256,7 @@ public readonly ref struct PfKeyMessage
             return PfKeyParseError.LengthMismatch;
         }
 
-        if (!IsKnown(header.SaType))
+        if (!IsKnown(header.SaType) && !IsPromiscuousSwitch(header, message.Length))
         {
             return PfKeyParseError.UnknownSaType;
         }

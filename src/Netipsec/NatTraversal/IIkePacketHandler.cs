@@ -13,7 +13,8 @@ public interface IIkePacketHandler
     /// One IKE packet. Ownership of <paramref name="packet"/> passes to the handler, which must return it to its pool.
     /// Its data is the whole IP packet as received, the network header mark on the IP header and the transport
     /// header mark on the UDP header; the UDP payload, non-ESP marker included, starts 8 bytes after the transport mark.
-    /// Called synchronously on the thread that gave the packet to <c>XfrmInput.Input</c>.
+    /// Called synchronously on the thread that gave the packet to <c>XfrmInput.Input</c>; an exception propagates to
+    /// that caller, so a handler should not throw.
     /// </summary>
     /// <param name="packet">The packet.</param>
     /// <param name="source">The sender's address and UDP port.</param>

@@ -40,8 +40,10 @@ public sealed class NatTraversalEngine
         Options = options;
     }
 
+    /// <summary>The ports and keepalive interval this engine was made with.</summary>
     public NatTraversalOptions Options { get; }
 
+    /// <summary>Keepalives, IKE hand-offs and mapping changes, beside the MIB.</summary>
     public NatTraversalStatistics Statistics { get; } = new();
 
     /// <summary>Where IKE packets that arrive on a NAT-T port go; null drops them (counted in <see cref="NatTraversalStatistics.IkePacketsUnhandled"/>).</summary>
@@ -64,7 +66,7 @@ public sealed class NatTraversalEngine
     /// Produces the NAT keepalives that are due (RFC 3948 §2.3, §4) and hands each to <paramref name="sink"/>'s
     /// Transmit: one IPv4/IPv6 + UDP packet with the single byte 0xFF, from the SA's source address and port to its
     /// destination and port, for every mature or dying UDP-encapsulated SA that is outbound, every
-    /// <see cref="NatTraversalOptions.KeepaliveInterval"/> starting one interval after the sweep first sees it.
+    /// <see cref="NatTraversalOptions.KeepaliveInterval"/>, the first one interval after the SA was installed.
     /// SAs that share both endpoints (a rekeyed pair) share one keepalive. The keepalives bypass the SPD, as the IKE
     /// socket does in Linux.
     /// </summary>
@@ -94,8 +96,7 @@ public sealed class NatTraversalEngine
 
                 if (sa.NextKeepaliveTicks == 0)
                 {
-                    sa.NextKeepaliveTicks = now + _keepaliveTicks;
-                    continue;
+                    sa.NextKeepaliveTicks = sa.Current.AddTime.UtcTicks + _keepaliveTicks;
                 }
 
                 if (now < sa.NextKeepaliveTicks)

@@ -1,4 +1,5 @@
 using Netipsec.Engine;
+using Netipsec.NatTraversal;
 using Netipsec.Packets;
 using Netipsec.Transforms;
 
@@ -16,13 +17,21 @@ public sealed class SimulatedHost : ISimulatedNode, IXfrmOutputSink, IXfrmInputS
     private readonly SimulatedNetwork _network;
     private readonly HashSet<IpAddress> _addresses = [];
 
-    public SimulatedHost(string name, SimulatedNetwork network, TimeProvider time, XfrmOutputOptions? outputOptions = null, PacketPool? pool = null)
+    /// <param name="types">The transforms (and through them the crypto engines) of the host's engine; <see cref="XfrmTypeRegistry.CreateDefault"/> when null.</param>
+    public SimulatedHost(
+        string name,
+        SimulatedNetwork network,
+        TimeProvider time,
+        XfrmOutputOptions? outputOptions = null,
+        PacketPool? pool = null,
+        NatTraversalOptions? natTraversal = null,
+        XfrmTypeRegistry? types = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         Name = name;
         _network = network;
         Pool = pool ?? new PacketPool(1024);
-        Engine = new XfrmEngine(time, XfrmTypeRegistry.CreateDefault());
+        Engine = new XfrmEngine(time, types ?? XfrmTypeRegistry.CreateDefault(), natTraversal: natTraversal);
         Output = new XfrmOutput(Engine, this, outputOptions);
         Input = new XfrmInput(Engine, this, _addresses.Contains);
     }
@@ -88,7 +97,7 @@ public sealed class SimulatedHost : ISimulatedNode, IXfrmOutputSink, IXfrmInputS
         _network.Carry(packet, this);
     }
 
-    /// <summary>Sends the NAT keepalives its UDP-encapsulated SAs owe (see <see cref="Netipsec.NatTraversal.NatTraversalEngine.SendDueKeepalives"/>).</summary>
+    /// <summary>Sends the NAT keepalives its UDP-encapsulated SAs owe (see <see cref="NatTraversalEngine.SendDueKeepalives"/>).</summary>
     public int SendDueKeepalives() => Engine.NatTraversal.SendDueKeepalives(Pool, _addresses.Contains, this);
 
     void ISimulatedNode.Receive(Packet packet) => Input.Input(packet);

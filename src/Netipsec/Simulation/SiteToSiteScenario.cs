@@ -2,6 +2,7 @@ using Netipsec.Engine;
 using Netipsec.Packets;
 using Netipsec.Policies;
 using Netipsec.States;
+using Netipsec.Transforms;
 
 namespace Netipsec.Simulation;
 
@@ -25,7 +26,9 @@ public sealed class SiteToSiteScenario
     /// <param name="inner">The IP version of the sites (the protected traffic).</param>
     /// <param name="outer">The IP version between the gateways.</param>
     /// <param name="gatewayOptions">Output settings of both gateways (MTU, larval drop).</param>
-    public SiteToSiteScenario(TimeProvider time, IpVersion inner = IpVersion.V4, IpVersion outer = IpVersion.V4, XfrmOutputOptions? gatewayOptions = null)
+    /// <param name="gatewayTypes">The transforms of both gateways, e.g. on a native crypto engine; <see cref="XfrmTypeRegistry.CreateDefault"/> when null.</param>
+    public SiteToSiteScenario(
+        TimeProvider time, IpVersion inner = IpVersion.V4, IpVersion outer = IpVersion.V4, XfrmOutputOptions? gatewayOptions = null, XfrmTypeRegistry? gatewayTypes = null)
     {
         bool v4Inner = inner == IpVersion.V4;
         bool v4Outer = outer == IpVersion.V4;
@@ -37,9 +40,9 @@ public sealed class SiteToSiteScenario
         EastHostAddress = IpAddress.Parse(v4Inner ? "203.0.113.10" : "2001:db8:2::10");
 
         Network = new SimulatedNetwork();
-        WestGateway = new SimulatedHost("gw-west", Network, time, gatewayOptions)
+        WestGateway = new SimulatedHost("gw-west", Network, time, gatewayOptions, types: gatewayTypes)
             .WithAddress(WestGatewayOuter.ToString()).WithAddress(v4Inner ? "198.51.100.1" : "2001:db8:1::1");
-        EastGateway = new SimulatedHost("gw-east", Network, time, gatewayOptions)
+        EastGateway = new SimulatedHost("gw-east", Network, time, gatewayOptions, types: gatewayTypes)
             .WithAddress(EastGatewayOuter.ToString()).WithAddress(v4Inner ? "203.0.113.1" : "2001:db8:2::1");
         WestHost = new SimulatedHost("west", Network, time) { Gateway = WestGateway }.WithAddress(WestHostAddress.ToString());
         EastHost = new SimulatedHost("east", Network, time) { Gateway = EastGateway }.WithAddress(EastHostAddress.ToString());
@@ -76,8 +79,14 @@ public sealed class SiteToSiteScenario
     }
 
     /// <summary>Installs both SAs on both gateways, with the given lifetimes and replay settings.</summary>
+    /// <param name="soft">Soft lifetime limits of every SA.</param>
+    /// <param name="hard">Hard lifetime limits of every SA.</param>
+    /// <param name="replayWindow">The replay window of every SA.</param>
+    /// <param name="extendedSequenceNumbers">Whether the SAs use 64-bit sequence numbers.</param>
+    /// <param name="udpEncapsulation">Whether the SAs carry their ESP in UDP, port 4500 to 4500 (RFC 3948).</param>
     /// <returns>The first refusal, or <see cref="SadStatus.Ok"/>.</returns>
-    public SadStatus InstallStates(LifetimeLimits soft = default, LifetimeLimits hard = default, int replayWindow = 64, bool extendedSequenceNumbers = false)
+    public SadStatus InstallStates(
+        LifetimeLimits soft = default, LifetimeLimits hard = default, int replayWindow = 64, bool extendedSequenceNumbers = false, bool udpEncapsulation = false)
     {
         foreach ((SimulatedHost gateway, IpAddress localOuter) in new[] { (WestGateway, WestGatewayOuter), (EastGateway, EastGatewayOuter) })
         {
@@ -97,6 +106,9 @@ public sealed class SiteToSiteScenario
                     InnerSelector = inner,
                     SoftLimits = soft,
                     HardLimits = hard,
+                    NatTraversal = udpEncapsulation
+                        ? new NatTraversalEncapsulation(NatTraversalType.EspInUdp, NatTraversalEncapsulation.DefaultPort, NatTraversalEncapsulation.DefaultPort)
+                        : null,
                 };
                 SadStatus status = gateway.Engine.States.Add(sa);
                 if (status != SadStatus.Ok)

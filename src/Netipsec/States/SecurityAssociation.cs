@@ -189,6 +189,12 @@ public sealed partial class SecurityAssociation
     internal object? TypeState { get; set; }
 
     /// <summary>
+    /// The crypto engine running the SA's keys, e.g. "portable" or "intel-ipsec-mb" ("a+b" when ESP's cipher and
+    /// integrity keys come from different engines); null until the transform prepares the SA, and for IPComp.
+    /// </summary>
+    public string? CryptoEngine => (TypeState as Crypto.IKeyedState)?.EngineName;
+
+    /// <summary>
     /// The last outbound sequence number already used, for an SA restored from elsewhere (Linux's replay state
     /// oseq, as HA synchronisation and migration set it); 0 for a new SA, whose first packet carries 1.
     /// </summary>

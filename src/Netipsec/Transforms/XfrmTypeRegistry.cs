@@ -29,8 +29,16 @@ public sealed class XfrmTypeRegistry
         }
     }
 
-    /// <summary>Every transform Netipsec ships: ESP, AH and IPComp (DEFLATE).</summary>
+    /// <summary>Every transform Netipsec ships: ESP, AH and IPComp (DEFLATE), on the portable crypto engine.</summary>
     public static XfrmTypeRegistry CreateDefault() => new(EspTransform.Instance, AhTransform.Instance, IpCompTransform.Instance);
+
+    /// <summary>
+    /// Every transform Netipsec ships, ESP and AH preparing each SA's keys with the first of <paramref name="engines"/>
+    /// that takes them (e.g. a native engine, then <see cref="Crypto.PortableCryptoEngine.Instance"/> as the fallback).
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="engines"/> is empty or holds null.</exception>
+    public static XfrmTypeRegistry Create(IReadOnlyList<Crypto.ICryptoEngine> engines) =>
+        new(new EspTransform(engines), new AhTransform(engines), IpCompTransform.Instance);
 
     /// <summary>The transform of <paramref name="protocol"/>, or null when none is registered.</summary>
     public IXfrmType? Get(IpsecProtocol protocol) => _byProtocol[(byte)protocol];

@@ -76,16 +76,26 @@ public sealed class PfKeyServiceRegisterTests
     }
 
     [Fact]
-    public void TheListsFollowTheCryptoEnginesGiven()
+    public void TheListsFollowTheEspTransformsCryptoEngines()
     {
-        var engine = new Engine.XfrmEngine(TimeProvider.System, Transforms.XfrmTypeRegistry.CreateDefault());
-        var service = new PfKeyService(engine, [new GcmOnlyEngine()]);
+        var types = new Transforms.XfrmTypeRegistry(new Transforms.Esp.EspTransform([new GcmOnlyEngine()]), Transforms.Ah.AhTransform.Instance);
+        var service = new PfKeyService(new Engine.XfrmEngine(TimeProvider.System, types));
         var client = new RecordingClient(1);
         Assert.Equal(PfKeyResult.Success, service.Process(client.Client, Build(MessageType.Register, SaType.Esp, 1)));
 
         PfKeyMessage reply = Parse(Assert.Single(client.Received));
         Assert.Equal([18, 19, 20], Listed(reply, ExtensionType.SupportedEncrypt).Select(a => (int)a.Id));
         Assert.False(reply.Contains(ExtensionType.SupportedAuth));
+    }
+
+    [Fact]
+    public void WithoutAnEspTransformTheListsAreEmpty()
+    {
+        var service = new PfKeyService(new Engine.XfrmEngine(TimeProvider.System, new Transforms.XfrmTypeRegistry(Transforms.Ah.AhTransform.Instance)));
+        var client = new RecordingClient(1);
+        Assert.Equal(PfKeyResult.Success, service.Process(client.Client, Build(MessageType.Register, SaType.Esp, 1)));
+
+        Assert.Equal(PfKeyHeader.Length, Assert.Single(client.Received).Length);
     }
 
     private static List<SupportedAlgorithm> Expected(PfKeyAlgorithmSpace space) =>

@@ -80,6 +80,39 @@ public sealed class PfKeyServiceValidationTests
             }
         });
 
+    /// <summary>The seed's NAT-T form: NATT_LOC and NATT_REM (either may be left out), with the encryption key.</summary>
+    private static Extend SeedNatT(AddressExtension? local, AddressExtension? remote) => Both(
+        EncryptKey(),
+        (ref PfKeyMessageWriter writer) =>
+        {
+            if (local is { } l)
+            {
+                Assert.True(writer.TryAddAddress(ExtensionType.AddressNattLoc, l));
+            }
+
+            if (remote is { } r)
+            {
+                Assert.True(writer.TryAddAddress(ExtensionType.AddressNattRem, r));
+            }
+        });
+
+    private static byte[] InverseAcquire(AddressExtension? source, AddressExtension? destination) =>
+        Build(MessageType.InverseAcquire, SaType.Unspecified, 1, (ref PfKeyMessageWriter writer) =>
+        {
+            if (source is { } s)
+            {
+                Assert.True(writer.TryAddAddress(ExtensionType.AddressSrc, s));
+            }
+
+            if (destination is { } d)
+            {
+                Assert.True(writer.TryAddAddress(ExtensionType.AddressDst, d));
+            }
+        });
+
+    private static byte[] ExtendedRegister(SaType baseType, params SaType[] types) =>
+        Build(MessageType.Register, baseType, 1, (ref PfKeyMessageWriter writer) => Assert.True(writer.TryAddEreg(new EregExtension(types))));
+
     private static byte[] GetSpi(uint min, uint max, SaType saType = SaType.Esp, Extend? extend = null) =>
         Build(MessageType.GetSpi, saType, 1, (ref PfKeyMessageWriter writer) =>
         {
@@ -90,6 +123,7 @@ public sealed class PfKeyServiceValidationTests
         });
 
     private static readonly IpAddress InnerV4 = IpAddress.Parse("10.0.0.0");
+    private static readonly IpAddress Elsewhere = IpAddress.Parse("203.0.113.9");
 
     public static TheoryData<string, byte[], PfKeyErrno, PfKeyDiagnostic> Refusals => new()
     {
@@ -177,7 +211,36 @@ public sealed class PfKeyServiceValidationTests
         { "NAT-T type without a destination port", Sa(extend: NatT(2, 4500, null)), Einval, PfKeyDiagnostic.NoExt },
         { "NAT-T of the non-IKE type", Sa(extend: NatT(1, 4500, 4500)), Einval, PfKeyDiagnostic.None },
         { "NAT-T port 0", Sa(extend: NatT(2, 0, 4500)), Einval, PfKeyDiagnostic.None },
-        { "the seed's NATT_LOC form", Sa(extend: Both(EncryptKey(), (ref PfKeyMessageWriter w) => Assert.True(w.TryAddAddress(ExtensionType.AddressNattLoc, Address(Local, port: 4500))))), PfKeyErrno.OperationNotSupported, PfKeyDiagnostic.None },
+
+        // The seed's NAT-T form.
+        { "NATT_LOC without NATT_REM", Sa(flags: SaFlags.Outbound, extend: SeedNatT(Address(Local, port: 4500), null)), Einval, PfKeyDiagnostic.MissingNattRem },
+        { "NATT_REM without NATT_LOC", Sa(flags: SaFlags.Outbound, extend: SeedNatT(null, Address(Peer, port: 4500))), Einval, PfKeyDiagnostic.MissingNattLoc },
+        { "NATT_LOC of the other family", Sa(flags: SaFlags.Outbound, extend: SeedNatT(Address(LocalV6, port: 4500), Address(Peer, port: 4500))), Einval, PfKeyDiagnostic.BadNattLocAf },
+        { "NATT_REM of the other family", Sa(flags: SaFlags.Outbound, extend: SeedNatT(Address(Local, port: 4500), Address(LocalV6, port: 4500))), Einval, PfKeyDiagnostic.BadNattRemAf },
+        { "NATT_LOC port 0", Sa(flags: SaFlags.Outbound, extend: SeedNatT(Address(Local), Address(Peer, port: 4500))), Einval, PfKeyDiagnostic.MalformedNattLoc },
+        { "NATT_REM port 0", Sa(flags: SaFlags.Outbound, extend: SeedNatT(Address(Local, port: 4500), Address(Peer))), Einval, PfKeyDiagnostic.MalformedNattRem },
+        { "NAT-T addresses on an SA of no direction", Sa(extend: SeedNatT(Address(Local, port: 4500), Address(Peer, port: 4500))), Einval, PfKeyDiagnostic.BadSaDirection },
+        { "NAT-T in both forms", Sa(flags: SaFlags.Outbound, extend: Both(NatT(2, 4500, 4500), (ref PfKeyMessageWriter w) =>
+            {
+                Assert.True(w.TryAddAddress(ExtensionType.AddressNattLoc, Address(Local, port: 4500)));
+                Assert.True(w.TryAddAddress(ExtensionType.AddressNattRem, Address(Peer, port: 4500)));
+            })), Einval, PfKeyDiagnostic.DuplicateNattPorts },
+        { "a public NATT_LOC address the SA cannot keep", Sa(flags: SaFlags.Outbound, extend: SeedNatT(Address(Elsewhere, port: 4500), Address(Peer, port: 4500))), PfKeyErrno.OperationNotSupported, PfKeyDiagnostic.None },
+
+        // X_PROMISC (af_key.c's pfkey_promisc): the base header alone switches with SA type 1 or 0.
+        { "PROMISC switched with SA type ESP", Build(MessageType.Promisc, SaType.Esp, 1), Einval, PfKeyDiagnostic.None },
+        { "PROMISC switched with an unknown SA type", Build(MessageType.Promisc, (SaType)4, 1), Einval, PfKeyDiagnostic.UnknownSaType },
+
+        // Extended REGISTER (the seed's EREG).
+        { "extended REGISTER with a base SA type", ExtendedRegister(SaType.Esp, SaType.Ah), Einval, PfKeyDiagnostic.None },
+        { "extended REGISTER of no SA type", ExtendedRegister(SaType.Unspecified), Einval, PfKeyDiagnostic.SaTypeNeeded },
+        { "extended REGISTER of a type without a database", ExtendedRegister(SaType.Unspecified, SaType.Esp, SaType.Rsvp), Einval, PfKeyDiagnostic.NoSadbs },
+
+        // X_INVERSE_ACQUIRE (the seed).
+        { "INVERSE_ACQUIRE without SRC", InverseAcquire(null, Address(Peer)), Einval, PfKeyDiagnostic.MissingSrc },
+        { "INVERSE_ACQUIRE without DST", InverseAcquire(Address(Local), null), Einval, PfKeyDiagnostic.MissingDst },
+        { "INVERSE_ACQUIRE where the policy bypasses", InverseAcquire(Address(Local), Address(Peer)), PfKeyErrno.NoEntry, PfKeyDiagnostic.None },
+        { "INVERSE_ACQUIRE where no policy applies", InverseAcquire(Address(Peer), Address(Local)), PfKeyErrno.NoEntry, PfKeyDiagnostic.None },
 
         // GETSPI ranges (RFC 4303 §2.1, RFC 3173 §2.2).
         { "GETSPI range upside down", GetSpi(0x2000, 0x1000), Einval, PfKeyDiagnostic.MalformedRange },

@@ -85,15 +85,18 @@ internal sealed class ServiceHarness
         Assert.Equal(PfKeyResult.Success, result);
     }
 
-    /// <summary>Sends <paramref name="request"/>, expects exactly this refusal, and checks the error reply on the wire.</summary>
-    public void Fails(byte[] request, PfKeyErrno errno, PfKeyDiagnostic diagnostic)
+    /// <summary>
+    /// Sends <paramref name="request"/>, expects exactly this refusal, and checks the error reply on the wire. Only
+    /// promiscuous clients see more: <paramref name="promiscuousCopies"/> messages each (the request, the reply).
+    /// </summary>
+    public void Fails(byte[] request, PfKeyErrno errno, PfKeyDiagnostic diagnostic, int promiscuousCopies = 0)
     {
         int before = Sender.Received.Count;
         int otherBefore = Other.Received.Count;
         PfKeyResult result = Service.Process(Sender.Client, request);
         Assert.Equal(new PfKeyResult(errno, diagnostic), result);
-        Assert.Equal(before + 1, Sender.Received.Count);
-        Assert.Equal(otherBefore, Other.Received.Count);
+        Assert.Equal(before + 1 + (Sender.Client.IsPromiscuous ? promiscuousCopies : 0), Sender.Received.Count);
+        Assert.Equal(otherBefore + (Other.Client.IsPromiscuous ? promiscuousCopies : 0), Other.Received.Count);
         byte[] reply = Sender.Received[^1];
         Assert.Equal(16, reply.Length); // The base header only.
         PfKeyMessage parsed = Parse(reply);

@@ -101,12 +101,15 @@ public sealed class SetkeyCompilerTests
     [Fact]
     public void Null_algorithms_take_no_key_or_an_empty_one()
     {
-        PfKeyMessage message = Parse(Single("add 192.0.2.1 192.0.2.2 esp 4096 -E null -A null \"\";"));
+        PfKeyMessage message = Parse(Single("add 192.0.2.1 192.0.2.2 esp 4096 -E aes-cbc \"0123456789abcdef\" -A null \"\";"));
         Assert.True(message.TryGetSa(out SaExtension sa));
-        Assert.Equal((EncryptAlgorithm.Null, AuthAlgorithm.Null), (sa.Encrypt, sa.Auth));
-        Assert.False(message.Contains(ExtensionType.KeyEncrypt));
+        Assert.Equal((EncryptAlgorithm.AesCbc, AuthAlgorithm.Null), (sa.Encrypt, sa.Auth));
         Assert.False(message.Contains(ExtensionType.KeyAuth));
-        Assert.True(Parse(Single("add 192.0.2.1 192.0.2.2 esp 4096 -E null 0x -A hmac-sha1 \"12345678901234567890\";")).TryGetKey(ExtensionType.KeyAuth, out KeyExtension quoted));
+        message = Parse(Single("add 192.0.2.1 192.0.2.2 esp 4096 -E null 0x -A hmac-sha1 \"12345678901234567890\";"));
+        Assert.True(message.TryGetSa(out sa));
+        Assert.Equal((EncryptAlgorithm.Null, AuthAlgorithm.Sha1Hmac), (sa.Encrypt, sa.Auth));
+        Assert.False(message.Contains(ExtensionType.KeyEncrypt));
+        Assert.True(message.TryGetKey(ExtensionType.KeyAuth, out KeyExtension quoted));
         Assert.Equal("12345678901234567890"u8.ToArray(), quoted.Key.ToArray());
     }
 

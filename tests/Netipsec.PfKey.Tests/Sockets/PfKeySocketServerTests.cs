@@ -2,7 +2,6 @@ using System.Net.Sockets;
 using Netipsec.PfKey.Channels;
 using Netipsec.PfKey.Sockets;
 using Netipsec.PfKey.Wire;
-using Netipsec.States;
 using static Netipsec.PfKey.Tests.Service.ServiceHarness;
 
 namespace Netipsec.PfKey.Tests.Sockets;
@@ -40,6 +39,25 @@ public sealed class PfKeySocketServerTests : IDisposable
         _fixture.Server.Dispose();
 
         Assert.False(File.Exists(_fixture.Path));
+    }
+
+    [Fact]
+    public void APromiscuousSocketSeesAnotherSocketsRequestAndEveryCopyOfItsReply()
+    {
+        using PfKeySocket watcher = _fixture.Connect();
+        using PfKeySocket sender = _fixture.Connect();
+        Assert.Equal(PfKeyErrno.None, watcher.Send(Build(MessageType.Promisc, (SaType)1, 1)));
+        Assert.Equal(MessageType.Promisc, PfKeyHeader.Read(SocketServerFixture.ReceiveOne(watcher)).Type);
+        Assert.Equal(MessageType.Promisc, PfKeyHeader.Read(SocketServerFixture.ReceiveOne(watcher)).Type);
+        Assert.Equal(MessageType.Promisc, PfKeyHeader.Read(SocketServerFixture.ReceiveOne(sender)).Type);
+
+        byte[] add = EspAdd(0x1002, sequence: 4);
+        Assert.Equal(PfKeyErrno.None, sender.Send(add));
+
+        Assert.Equal(add, SocketServerFixture.ReceiveOne(watcher)); // The request as sent, keys and all, as on Linux.
+        byte[] reply = SocketServerFixture.ReceiveOne(sender);
+        Assert.Equal(reply, SocketServerFixture.ReceiveOne(watcher));
+        Assert.Equal(reply, SocketServerFixture.ReceiveOne(watcher));
     }
 
     [Fact]

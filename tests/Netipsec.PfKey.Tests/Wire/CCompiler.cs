@@ -2,11 +2,11 @@ using System.Diagnostics;
 
 namespace Netipsec.PfKey.Tests.Wire;
 
-/// <summary>Compiles and runs a small C program, for checks against the system's own headers.</summary>
+/// <summary>Compiles and runs small C programs, for checks against the system's own headers.</summary>
 internal static class CCompiler
 {
     /// <summary>The full path of <c>cc</c>, or null when none is on the PATH.</summary>
-    public static string? Path { get; } = Find();
+    public static string? Path { get; } = Find("cc");
 
     /// <summary>Compiles <paramref name="source"/> with <paramref name="includeDirectory"/> and returns what the program prints.</summary>
     public static string CompileAndRun(string source, string includeDirectory)
@@ -16,8 +16,8 @@ internal static class CCompiler
         {
             string program = System.IO.Path.Combine(directory, "layout");
             File.WriteAllText(program + ".c", source);
-            Run(Path!, ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I", includeDirectory, "-o", program, program + ".c"]);
-            return Run(program, []);
+            Compile(program + ".c", includeDirectory, program);
+            return RunChecked(program, []);
         }
         finally
         {
@@ -25,7 +25,12 @@ internal static class CCompiler
         }
     }
 
-    private static string Run(string file, string[] arguments)
+    /// <summary>Compiles the C file <paramref name="sourceFile"/> into the executable <paramref name="program"/>, warnings as errors.</summary>
+    public static void Compile(string sourceFile, string includeDirectory, string program) =>
+        RunChecked(Path!, ["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-I", includeDirectory, "-o", program, sourceFile]);
+
+    /// <summary>Runs <paramref name="file"/> to its end.</summary>
+    public static ProgramRun Run(string file, IEnumerable<string> arguments)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (string argument in arguments)
@@ -37,19 +42,15 @@ internal static class CCompiler
         Task<string> error = process.StandardError.ReadToEndAsync();
         string output = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{file} exited with {process.ExitCode}: {error.Result}");
-        }
-
-        return output;
+        return new ProgramRun(process.ExitCode, output, error.Result);
     }
 
-    private static string? Find()
+    /// <summary>The full path of <paramref name="name"/> on the PATH, or null.</summary>
+    public static string? Find(string name)
     {
         foreach (string directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(System.IO.Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
-            string candidate = System.IO.Path.Combine(directory, "cc");
+            string candidate = System.IO.Path.Combine(directory, name);
             if (File.Exists(candidate))
             {
                 return candidate;
@@ -57,5 +58,11 @@ internal static class CCompiler
         }
 
         return null;
+    }
+
+    private static string RunChecked(string file, string[] arguments)
+    {
+        ProgramRun run = Run(file, arguments);
+        return run.ExitCode == 0 ? run.Output : throw new InvalidOperationException($"{file} exited with {run.ExitCode}: {run.Error}");
     }
 }

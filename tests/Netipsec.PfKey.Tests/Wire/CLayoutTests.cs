@@ -67,7 +67,7 @@ public sealed class CLayoutTests
 
             VALUE(AF_INET); VALUE(AF_INET6);
             VALUE(EPERM); VALUE(ENOENT); VALUE(ESRCH); VALUE(ENOMEM); VALUE(EBUSY); VALUE(EEXIST); VALUE(EINVAL);
-            VALUE(EMSGSIZE); VALUE(EPROTONOSUPPORT); VALUE(EOPNOTSUPP); VALUE(ENOBUFS);
+            VALUE(EMSGSIZE); VALUE(EPIPE); VALUE(EPROTONOSUPPORT); VALUE(EOPNOTSUPP); VALUE(ENOBUFS);
             VALUE(SADB_X_SPDDELETE2); VALUE(SADB_X_MIGRATE); VALUE(SADB_X_INVERSE_ACQUIRE); VALUE(SADB_X_DELPAIR);
             VALUE(SADB_X_EXT_FILTER); VALUE(SADB_X_EXT_EREG); VALUE(SADB_X_EXT_PAIR); VALUE(SADB_X_SAFLAGS_USED);
             VALUE(SADB_SAFLAGS_NOECN); VALUE(SADB_X_DIAGNOSTIC_BAD_INNER_SRC_AF); VALUE(SADB_X_DIAGNOSTIC_SA_EXPIRED);
@@ -154,6 +154,7 @@ public sealed class CLayoutTests
         ["value EEXIST"] = (long)PfKeyErrno.Exists,
         ["value EINVAL"] = (long)PfKeyErrno.InvalidArgument,
         ["value EMSGSIZE"] = (long)PfKeyErrno.MessageSize,
+        ["value EPIPE"] = (long)PfKeyErrno.BrokenPipe,
         ["value EPROTONOSUPPORT"] = (long)PfKeyErrno.ProtocolNotSupported,
         ["value EOPNOTSUPP"] = (long)PfKeyErrno.OperationNotSupported,
         ["value ENOBUFS"] = (long)PfKeyErrno.NoBufferSpace,

@@ -5,6 +5,7 @@ using Netipsec.Policies;
 using Netipsec.Simulation;
 using Netipsec.States;
 using Netipsec.Tests.States;
+using Netipsec.Transforms;
 
 namespace Netipsec.Tests.Simulation;
 
@@ -19,10 +20,11 @@ internal sealed class SiteToSite
     public const uint EastToWestSpi = SiteToSiteScenario.EastToWestSpi;
     public const byte AesGcm16 = 20;
 
-    public SiteToSite(IpVersion inner = IpVersion.V4, IpVersion outer = IpVersion.V4, XfrmOutputOptions? options = null, bool configure = true)
+    public SiteToSite(
+        IpVersion inner = IpVersion.V4, IpVersion outer = IpVersion.V4, XfrmOutputOptions? options = null, bool configure = true, XfrmTypeRegistry? gatewayTypes = null)
     {
         Clock = SadTestData.NewClock();
-        Scenario = new SiteToSiteScenario(Clock, inner, outer, options);
+        Scenario = new SiteToSiteScenario(Clock, inner, outer, options, gatewayTypes);
         if (configure)
         {
             Assert.Equal(SpdStatus.Ok, Scenario.InstallPolicies());

@@ -16,7 +16,7 @@ namespace Netipsec.Transforms.Ah;
 /// sure of <see cref="SequenceHighLength"/> bytes of tailroom first.</para>
 /// <para>Thread-safe. <see cref="Dispose"/> disposes the key and leaves a tombstone, as ESP's state does.</para>
 /// </remarks>
-internal sealed class AhState : IDisposable
+internal sealed class AhState : IKeyedState, IDisposable
 {
     /// <summary>Bytes of the sequence number's high half appended to the ICV input with ESN.</summary>
     internal const int SequenceHighLength = 4;
@@ -47,6 +47,8 @@ internal sealed class AhState : IDisposable
     }
 
     internal AlgorithmInfo Algorithm { get; }
+
+    public string EngineName => ((ICryptoKey?)_mac ?? _gmac!).EngineName;
 
     /// <summary>Bytes of explicit IV in the header (8 for AES-GMAC, else 0).</summary>
     internal int IvLength { get; }

@@ -77,15 +77,14 @@ public sealed class AhTransform : IXfrmType
             || sa.Authentication is not { } authentication
             || authentication.KeyBits != authentication.Key.Length * 8
             || !AlgorithmTable.TryGetByPfKeyId(AlgorithmKind.Integrity, authentication.Id, out AlgorithmInfo? algorithm)
-            || algorithm.Primitive == CryptoPrimitive.NullIntegrity
-            || _engines.For(algorithm) is not { } engine)
+            || algorithm.Primitive == CryptoPrimitive.NullIntegrity)
         {
             return TransformStatus.Unsupported;
         }
 
         AhState? state = algorithm.UsesAeadKey
-            ? PrepareGmac(engine, algorithm, authentication.Key, sa.ExtendedSequenceNumbers)
-            : PrepareMac(engine, algorithm, authentication.Key, sa.ExtendedSequenceNumbers);
+            ? PrepareGmac(algorithm, authentication.Key, sa.ExtendedSequenceNumbers)
+            : PrepareMac(algorithm, authentication.Key, sa.ExtendedSequenceNumbers);
         if (state is null)
         {
             return TransformStatus.Unsupported;
@@ -311,9 +310,9 @@ public sealed class AhTransform : IXfrmType
         }
     }
 
-    private static AhState? PrepareMac(ICryptoEngine engine, AlgorithmInfo algorithm, ReadOnlySpan<byte> keyMaterial, bool extendedSequenceNumbers)
+    private AhState? PrepareMac(AlgorithmInfo algorithm, ReadOnlySpan<byte> keyMaterial, bool extendedSequenceNumbers)
     {
-        if (engine.CreateIntegrityKey(algorithm, keyMaterial, out IIntegrityKey? key) != KeyCreateStatus.Created)
+        if (_engines.CreateIntegrityKey(algorithm, keyMaterial, out IIntegrityKey? key) != KeyCreateStatus.Created)
         {
             return null;
         }
@@ -327,9 +326,9 @@ public sealed class AhTransform : IXfrmType
         return new AhState(key, extendedSequenceNumbers);
     }
 
-    private AhState? PrepareGmac(ICryptoEngine engine, AlgorithmInfo algorithm, ReadOnlySpan<byte> keyMaterial, bool extendedSequenceNumbers)
+    private AhState? PrepareGmac(AlgorithmInfo algorithm, ReadOnlySpan<byte> keyMaterial, bool extendedSequenceNumbers)
     {
-        if (engine.CreateAeadKey(algorithm, keyMaterial, out IAeadKey? key) != KeyCreateStatus.Created)
+        if (_engines.CreateAeadKey(algorithm, keyMaterial, out IAeadKey? key) != KeyCreateStatus.Created)
         {
             return null;
         }

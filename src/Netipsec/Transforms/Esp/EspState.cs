@@ -18,7 +18,7 @@ namespace Netipsec.Transforms.Esp;
 /// <para>Thread-safe. <see cref="Dispose"/> disposes the keys and leaves a tombstone: later packets fail, and
 /// <see cref="IsDisposed"/> stops Init from preparing the same key again with the counter back at the start.</para>
 /// </remarks>
-internal sealed class EspState : IDisposable
+internal sealed class EspState : IKeyedState, IDisposable
 {
     // SPI || sequence high || sequence low with extended sequence numbers, else SPI || sequence (RFC 4106 §5,
     // RFC 4309 §5, RFC 7634 §2.1, RFC 4543 §3.3).
@@ -36,7 +36,7 @@ internal sealed class EspState : IDisposable
 
     /// <summary>An SA protected by one AEAD key (GMAC included); takes ownership of <paramref name="aead"/>.</summary>
     internal EspState(IAeadKey aead, bool extendedSequenceNumbers, ulong firstIv)
-        : this(aead.Algorithm, extendedSequenceNumbers, firstIv)
+        : this(aead.Algorithm, aead.EngineName, extendedSequenceNumbers, firstIv)
     {
         _aead = aead;
         _counterIv = true;
@@ -46,7 +46,7 @@ internal sealed class EspState : IDisposable
 
     /// <summary>An SA protected by a cipher and, unless confidentiality-only, an integrity key; takes ownership of both.</summary>
     internal EspState(ICipherKey cipher, IIntegrityKey? integrity, bool extendedSequenceNumbers, ulong firstIv)
-        : this(cipher.Algorithm, extendedSequenceNumbers, firstIv)
+        : this(cipher.Algorithm, CombinedEngineName(cipher, integrity), extendedSequenceNumbers, firstIv)
     {
         _cipher = cipher;
         _integrity = integrity;
@@ -55,9 +55,10 @@ internal sealed class EspState : IDisposable
         IcvLength = integrity?.IcvLength ?? 0;
     }
 
-    private EspState(AlgorithmInfo encryption, bool extendedSequenceNumbers, ulong firstIv)
+    private EspState(AlgorithmInfo encryption, string engineName, bool extendedSequenceNumbers, ulong firstIv)
     {
         Encryption = encryption;
+        EngineName = engineName;
         Alignment = EspTrailer.Alignment(encryption.BlockSize);
         ExtendedSequenceNumbers = extendedSequenceNumbers;
         _nextIv = new IvCounter(firstIv);
@@ -68,6 +69,8 @@ internal sealed class EspState : IDisposable
 
     /// <summary>The integrity algorithm of a cipher SA, null for AEADs and confidentiality-only SAs.</summary>
     internal AlgorithmInfo? Integrity => _integrity?.Algorithm;
+
+    public string EngineName { get; }
 
     internal int IvLength { get; }
 
@@ -173,6 +176,9 @@ internal sealed class EspState : IDisposable
         _cipher?.Dispose();
         _integrity?.Dispose();
     }
+
+    private static string CombinedEngineName(ICipherKey cipher, IIntegrityKey? integrity) =>
+        integrity is null || integrity.EngineName == cipher.EngineName ? cipher.EngineName : $"{cipher.EngineName}+{integrity.EngineName}";
 
     private bool IsGmac => Encryption.Primitive == CryptoPrimitive.AesGmac;
 

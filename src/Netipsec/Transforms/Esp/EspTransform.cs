@@ -70,6 +70,12 @@ public sealed class EspTransform : IXfrmType
     public IpsecProtocol Protocol => IpsecProtocol.Esp;
 
     /// <summary>
+    /// The engines this transform prepares keys with, most preferred first: what it can install, and so what a key
+    /// manager is told it supports (PF_KEY REGISTER) and offered (ACQUIRE).
+    /// </summary>
+    public IReadOnlyList<ICryptoEngine> CryptoEngines => _engines.Engines;
+
+    /// <summary>
     /// Prepares the SA's keys and IV source. <see cref="TransformStatus.Unsupported"/> when the SA is not ESP, carries
     /// a compression algorithm, has no encryption algorithm, its encryption id is not a cipher or AEAD of the
     /// <see cref="AlgorithmTable"/>, an AEAD comes with an authentication algorithm, the authentication id is not an
@@ -319,8 +325,7 @@ public sealed class EspTransform : IXfrmType
 
     private EspState? PrepareAead(AlgorithmInfo algorithm, ReadOnlySpan<byte> keyMaterial, bool extendedSequenceNumbers)
     {
-        ICryptoEngine? engine = _engines.For(algorithm);
-        if (engine is null || engine.CreateAeadKey(algorithm, keyMaterial, out IAeadKey? key) != KeyCreateStatus.Created)
+        if (_engines.CreateAeadKey(algorithm, keyMaterial, out IAeadKey? key) != KeyCreateStatus.Created)
         {
             return null;
         }
@@ -346,8 +351,7 @@ public sealed class EspTransform : IXfrmType
             return null;
         }
 
-        ICryptoEngine? cipherEngine = _engines.For(algorithm);
-        if (cipherEngine is null || cipherEngine.CreateCipherKey(algorithm, keyMaterial, out ICipherKey? cipher) != KeyCreateStatus.Created)
+        if (_engines.CreateCipherKey(algorithm, keyMaterial, out ICipherKey? cipher) != KeyCreateStatus.Created)
         {
             return null;
         }
@@ -355,9 +359,7 @@ public sealed class EspTransform : IXfrmType
         IIntegrityKey? integrity = null;
         if (integrityInfo is not null)
         {
-            ICryptoEngine? integrityEngine = _engines.For(integrityInfo);
-            if (integrityEngine is null
-                || integrityEngine.CreateIntegrityKey(integrityInfo, authentication!.Key, out integrity) != KeyCreateStatus.Created)
+            if (_engines.CreateIntegrityKey(integrityInfo, authentication!.Key, out integrity) != KeyCreateStatus.Created)
             {
                 cipher!.Dispose();
                 return null;

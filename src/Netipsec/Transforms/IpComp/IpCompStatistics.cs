@@ -90,6 +90,12 @@ public sealed class IpCompStatistics
     /// <summary>Received packets whose payload was decompressed.</summary>
     public long Decompressed => Interlocked.Read(ref _decompressed);
 
+    /// <summary>
+    /// Received packets the transform refused for their contents: <see cref="HeaderDrops"/> + <see cref="Crypto"/> +
+    /// <see cref="TooBig"/> + <see cref="Wrap"/> (a summary; the parts tell why).
+    /// </summary>
+    public long DecompressionFailures => HeaderDrops + Crypto + TooBig + Wrap;
+
     /// <summary>ipcomps_hist: packets compressed or decompressed with the compression algorithm of PF_KEY id <paramref name="algorithmId"/>.</summary>
     public long Histogram(byte algorithmId) => Interlocked.Read(ref _histogram[algorithmId]);
 

@@ -198,7 +198,7 @@ public sealed partial class IpCompTransformTests
         Assert.Equal(TransformStatus.Malformed, transform.Input(sa, packet, 0));
         Assert.Equal(wire, packet.Data.ToArray());
         Assert.Equal((tooBig ? 0 : 1, tooBig ? 1 : 0), (transform.Statistics.Crypto, transform.Statistics.TooBig));
-        Assert.Equal((1, 0), (transform.Statistics.Input, transform.Statistics.Decompressed));
+        Assert.Equal((1, 0, 1), (transform.Statistics.Input, transform.Statistics.Decompressed, transform.Statistics.DecompressionFailures));
     }
 
     [Fact]

@@ -1,14 +1,17 @@
 using Netipsec.Policies;
 using Netipsec.States;
-using static Netipsec.Cli.Formatting.StateFormatter;
+using static Netipsec.Diagnostics.StateFormatter;
 
-namespace Netipsec.Cli.Formatting;
+namespace Netipsec.Diagnostics;
 
-/// <summary>Writes policies the way <c>ip -s xfrm policy</c> lays them out.</summary>
-internal static class PolicyFormatter
+/// <summary>Writes policies the way <c>ip -s xfrm policy</c> lays them out, for the CLI's demo and the daemon's <c>show policy</c>.</summary>
+public static class PolicyFormatter
 {
+    /// <summary>Writes one policy as an <c>ip -s xfrm policy</c> entry.</summary>
     public static void Write(TextWriter output, SecurityPolicy policy)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(policy);
         output.WriteLine($"{policy.Selector}");
         output.WriteLine(Invariant($"\tdir {Lower(policy.Direction)} action {Lower(policy.Action)} index {policy.Index} priority {policy.Priority}"));
         if (!policy.SoftLimits.IsUnlimited || !policy.HardLimits.IsUnlimited)

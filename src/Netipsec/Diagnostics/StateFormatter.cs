@@ -1,19 +1,29 @@
 using System.Globalization;
 using Netipsec.States;
 
-namespace Netipsec.Cli.Formatting;
+namespace Netipsec.Diagnostics;
 
-/// <summary>Writes SAs the way <c>ip -s xfrm state</c> lays them out. Key material is never printed.</summary>
-internal static class StateFormatter
+/// <summary>
+/// Writes SAs the way <c>ip -s xfrm state</c> lays them out, for the CLI's demo and the daemon's <c>show state</c>.
+/// Key material is never printed.
+/// </summary>
+public static class StateFormatter
 {
+    /// <summary>Writes one SA as an <c>ip -s xfrm state</c> entry.</summary>
     public static void Write(TextWriter output, SecurityAssociation sa)
     {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(sa);
         output.WriteLine($"src {sa.Source} dst {sa.Destination}");
         output.WriteLine(Invariant($"\tproto {Lower(sa.Protocol)} spi 0x{sa.Spi:x8} reqid {sa.ReqId} mode {Lower(sa.Mode)} state {Lower(sa.State)}"));
         output.WriteLine(Invariant($"\treplay-window {sa.ReplayWindowSize} flags 0x{(uint)sa.Flags:x8}{(sa.ExtendedSequenceNumbers ? " esn" : "")}"));
         WriteAlgorithm(output, "enc", sa.Encryption);
         WriteAlgorithm(output, "auth", sa.Authentication);
         WriteAlgorithm(output, "comp", sa.Compression);
+        if (sa.CryptoEngine is { } engine)
+        {
+            output.WriteLine($"\tengine {engine}");
+        }
         if (sa.InnerSelector is { } selector)
         {
             output.WriteLine($"\tsel {selector}");

@@ -1,0 +1,62 @@
+namespace Netipsec.Daemon.Hosting;
+
+/// <summary>
+/// netipsecd's settings: the "Netipsec" configuration section, which command-line switches (<see cref="Switches"/>)
+/// and environment variables (NETIPSEC__TUNNAME ...) fill as usual for Microsoft.Extensions.Hosting.
+/// </summary>
+internal sealed class DaemonOptions
+{
+    /// <summary>The configuration section the options bind to.</summary>
+    public const string Section = "Netipsec";
+
+    /// <summary>The short command-line switches and the option each sets.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Switches = new Dictionary<string, string>
+    {
+        ["--tun"] = $"{Section}:{nameof(TunName)}",
+        ["--address"] = $"{Section}:{nameof(Address)}",
+        ["--mtu"] = $"{Section}:{nameof(Mtu)}",
+        ["--wire-mtu"] = $"{Section}:{nameof(WireMtu)}",
+        ["--queues"] = $"{Section}:{nameof(Queues)}",
+        ["--batch"] = $"{Section}:{nameof(BatchSize)}",
+        ["--nat-port"] = $"{Section}:{nameof(NatTraversalPort)}",
+        ["--config"] = $"{Section}:{nameof(ConfigPath)}",
+        ["--pfkey-socket"] = $"{Section}:{nameof(PfKeySocketPath)}",
+        ["--control"] = $"{Section}:{nameof(ControlSocketPath)}",
+    };
+
+    /// <summary>The TUN interface's name.</summary>
+    public string TunName { get; set; } = "netipsec0";
+
+    /// <summary>Addresses for the TUN interface, comma-separated prefixes ("10.1.0.1/32,2001:db8::1/128"); empty for none.</summary>
+    public string Address { get; set; } = string.Empty;
+
+    /// <summary>The TUN interface's MTU: the wire MTU minus the tunnel's overhead, so inner packets rarely need fragmenting.</summary>
+    public int Mtu { get; set; } = 1400;
+
+    /// <summary>The MTU of the link protected packets leave by.</summary>
+    public int WireMtu { get; set; } = 1500;
+
+    /// <summary>TUN queues, each with its own reader thread; 0 for one per core.</summary>
+    public int Queues { get; set; }
+
+    /// <summary>The most packets one device call moves.</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>The UDP port of ESP in UDP (RFC 3948); 0 for none.</summary>
+    public int NatTraversalPort { get; set; } = 4500;
+
+    /// <summary>Packets in the pool: in flight, queued in batches, held or being reassembled at once.</summary>
+    public int PoolSize { get; set; } = 4096;
+
+    /// <summary>The setkey-syntax configuration file; a missing file means an empty configuration.</summary>
+    public string ConfigPath { get; set; } = "/etc/netipsec/netipsec.conf";
+
+    /// <summary>The Unix socket key managers speak PF_KEY v2 on.</summary>
+    public string PfKeySocketPath { get; set; } = "/run/netipsec/pfkey.sock";
+
+    /// <summary>The Unix socket the netipsec CLI asks for tables, counters and events.</summary>
+    public string ControlSocketPath { get; set; } = "/run/netipsec/control.sock";
+
+    /// <summary>The queue count to use: <see cref="Queues"/>, or one per core.</summary>
+    public int EffectiveQueues => Queues > 0 ? Queues : Environment.ProcessorCount;
+}

@@ -1,0 +1,112 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Netipsec.Daemon.Tun;
+using Netipsec.Packets;
+using Netipsec.Policies;
+using Netipsec.States;
+
+namespace Netipsec.Daemon.Tests.Tun;
+
+public sealed class PolicyRoutesTests
+{
+    private static readonly IpAddress Local = IpAddress.Parse("192.0.2.1");
+    private static readonly IpAddress Peer = IpAddress.Parse("192.0.2.2");
+
+    [Fact]
+    public void Only_the_remote_subnets_of_outbound_tunnel_policies_are_routed()
+    {
+        SecurityPolicy[] policies =
+        [
+            Tunnel(PolicyDirection.Out, "10.1.0.0/24", "10.2.0.0/16"),
+            Tunnel(PolicyDirection.In, "10.2.0.0/16", "10.1.0.0/24"),
+            Tunnel(PolicyDirection.Fwd, "10.2.0.0/16", "10.1.0.0/24"),
+            new(PolicyDirection.Out, Selector("10.1.0.0/24", "10.3.0.0/24"), PolicyAction.Ipsec, [new PolicyTemplate(IpsecProtocol.Esp, XfrmMode.Transport)]),
+            new(PolicyDirection.Out, Selector("10.1.0.0/24", "10.4.0.0/24"), PolicyAction.Bypass),
+            new(PolicyDirection.Out, Selector("10.1.0.0/24", "10.5.0.0/24"), PolicyAction.Block),
+            Tunnel(PolicyDirection.Out, "2001:db8:1::/64", "2001:db8:2::/64"),
+        ];
+
+        HashSet<IpPrefix> desired = PolicyRoutes.Desired(policies);
+
+        Assert.True(desired.SetEquals([IpPrefix.Parse("10.2.0.0/16"), IpPrefix.Parse("2001:db8:2::/64")]), string.Join(", ", desired));
+    }
+
+    [Fact]
+    public void A_subnet_holding_its_own_tunnel_endpoint_is_not_routed_it_would_loop()
+    {
+        List<IpPrefix> looping = [];
+
+        HashSet<IpPrefix> desired = PolicyRoutes.Desired([Tunnel(PolicyDirection.Out, "10.1.0.0/24", "0.0.0.0/0")], looping);
+
+        Assert.Empty(desired);
+        Assert.Equal([IpPrefix.Parse("0.0.0.0/0")], looping);
+    }
+
+    [Fact]
+    public void Routes_follow_the_policies_and_all_go_when_the_daemon_stops()
+    {
+        var table = new RecordingRouteTable();
+        var routes = new PolicyRoutes(table, NullLogger.Instance);
+        SecurityPolicy first = Tunnel(PolicyDirection.Out, "10.1.0.0/24", "10.2.0.0/24");
+        SecurityPolicy second = Tunnel(PolicyDirection.Out, "10.1.0.0/24", "10.3.0.0/24");
+
+        routes.Synchronize([first, second]);
+        routes.Synchronize([second]);
+        routes.Synchronize([second]);
+        routes.RemoveAll();
+
+        Assert.Equal(4, table.Calls.Count);
+        Assert.Equal(["add 10.2.0.0/24", "add 10.3.0.0/24"], table.Calls.Take(2).Order(StringComparer.Ordinal));
+        Assert.Equal(["delete 10.2.0.0/24", "delete 10.3.0.0/24"], table.Calls.Skip(2));
+        Assert.Empty(routes.Installed);
+    }
+
+    [Fact]
+    public void A_refused_route_is_retried_on_the_next_change_and_never_recorded_as_installed()
+    {
+        var table = new RecordingRouteTable { Refuse = true };
+        var routes = new PolicyRoutes(table, NullLogger.Instance);
+        SecurityPolicy policy = Tunnel(PolicyDirection.Out, "10.1.0.0/24", "10.2.0.0/24");
+
+        routes.Synchronize([policy]);
+        Assert.Empty(routes.Installed);
+        table.Refuse = false;
+        routes.Synchronize([policy]);
+
+        Assert.Equal([IpPrefix.Parse("10.2.0.0/24")], routes.Installed);
+        Assert.Equal(["add 10.2.0.0/24", "add 10.2.0.0/24"], table.Calls);
+    }
+
+    private static Selector Selector(string source, string destination) => new(IpPrefix.Parse(source), IpPrefix.Parse(destination));
+
+    private static SecurityPolicy Tunnel(PolicyDirection direction, string source, string destination)
+    {
+        bool v4 = source.Contains('.', StringComparison.Ordinal);
+        IpAddress local = v4 ? Local : IpAddress.Parse("2001:db8:ff::1");
+        IpAddress peer = v4 ? Peer : IpAddress.Parse("2001:db8:ff::2");
+        var template = new PolicyTemplate(IpsecProtocol.Esp, XfrmMode.Tunnel)
+        {
+            TunnelSource = direction == PolicyDirection.Out ? local : peer,
+            TunnelDestination = direction == PolicyDirection.Out ? peer : local,
+        };
+        return new SecurityPolicy(direction, Selector(source, destination), PolicyAction.Ipsec, [template]);
+    }
+
+    private sealed class RecordingRouteTable : IRouteTable
+    {
+        public List<string> Calls { get; } = [];
+
+        public bool Refuse { get; set; }
+
+        public int Add(IpPrefix destination)
+        {
+            Calls.Add($"add {destination}");
+            return Refuse ? 1 : 0;
+        }
+
+        public int Delete(IpPrefix destination)
+        {
+            Calls.Add($"delete {destination}");
+            return 0;
+        }
+    }
+}

@@ -16,6 +16,9 @@ public static class PfKeyErrorText
         PfKeyErrno.Busy => "Device or resource busy (EBUSY)",
         PfKeyErrno.Exists => "File exists (EEXIST)",
         PfKeyErrno.InvalidArgument => "Invalid argument (EINVAL)",
+
+        // EPIPE: a socket channel's send error when netipsecd closed the connection (PfKeyErrno.BrokenPipe on main).
+        PfKeyErrno.BrokenPipe => "Broken pipe (EPIPE)",
         PfKeyErrno.MessageSize => "Message too long (EMSGSIZE)",
         PfKeyErrno.ProtocolNotSupported => "Protocol not supported (EPROTONOSUPPORT)",
         PfKeyErrno.OperationNotSupported => "Operation not supported (EOPNOTSUPP)",

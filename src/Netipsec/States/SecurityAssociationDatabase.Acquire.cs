@@ -148,23 +148,8 @@ public sealed partial class SecurityAssociationDatabase
         return byFlow is not null && byFlow.Spi == 0 ? byFlow : null;
     }
 
-    private SecurityAssociation? FindAcquireState(OutboundKey key)
-    {
-        if (!_byDestination.TryGetHead(key, out SecurityAssociation? head))
-        {
-            return null;
-        }
-
-        for (SecurityAssociation? sa = head; sa is not null; sa = sa.NextIn(SaChain.ByDestination))
-        {
-            if (sa.IsAcquireState && sa.State == SaState.Larval)
-            {
-                return sa;
-            }
-        }
-
-        return null;
-    }
+    private SecurityAssociation? FindAcquireState(OutboundKey key) =>
+        _acquiresByFlow.TryGetValue(key, out SecurityAssociation? acquire) && acquire.State == SaState.Larval ? acquire : null;
 
     /// <summary>Sequences start at 1 and skip 0 when they wrap: 0 means "answers no ACQUIRE".</summary>
     private uint NextAcquireSequence()

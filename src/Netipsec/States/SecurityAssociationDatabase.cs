@@ -43,6 +43,10 @@ public sealed partial class SecurityAssociationDatabase
 
     // Live acquire states by their sequence, for answers that carry it (Linux's state_byseq). Writer only.
     private readonly Dictionary<uint, SecurityAssociation> _acquiresBySequence = [];
+
+    // Live acquire states by flow (at most one each: Acquire raises no second), so installing an SA never walks a
+    // destination chain that may hold thousands of SAs between the same two gateways. Writer only.
+    private readonly Dictionary<OutboundKey, SecurityAssociation> _acquiresByFlow = [];
     private readonly ExpiryScheduler<SecurityAssociation> _expiry = new();
     private readonly List<SecurityAssociation> _due = [];
     private long _generation;
@@ -150,6 +154,7 @@ public sealed partial class SecurityAssociationDatabase
         if (sa.IsAcquireState)
         {
             _acquiresBySequence[sa.AcquireSequence] = sa;
+            _acquiresByFlow[OutboundKey.Of(sa)] = sa;
         }
 
         _count++;
@@ -171,6 +176,11 @@ public sealed partial class SecurityAssociationDatabase
         if (sa.IsAcquireState)
         {
             _acquiresBySequence.Remove(sa.AcquireSequence);
+            OutboundKey flow = OutboundKey.Of(sa);
+            if (_acquiresByFlow.TryGetValue(flow, out SecurityAssociation? indexed) && ReferenceEquals(indexed, sa))
+            {
+                _acquiresByFlow.Remove(flow);
+            }
         }
 
         _count--;

@@ -100,6 +100,7 @@ public sealed class SetkeyDumpFormatterTests
             Assert.DoesNotContain("diagnostic", words, StringComparison.Ordinal);
         }
 
+        Assert.Equal("Broken pipe (EPIPE)", PfKeyErrorText.Describe((PfKeyErrno)32));
         Assert.Null(PfKeyErrorText.Describe(PfKeyDiagnostic.None));
         Assert.Equal("Invalid argument (EINVAL): SA flags not allowed", PfKeyErrorText.Describe(PfKeyErrno.InvalidArgument, PfKeyDiagnostic.BadSaFlags));
     }

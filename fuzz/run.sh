@@ -19,7 +19,7 @@ dotnet build fuzz/Netipsec.Fuzz -c Release --nologo -v quiet
 # Seeds come from the plain build: instrumented code only runs under afl-fuzz, which provides its shared memory.
 seeds=fuzz/findings/$target.seeds
 rm -rf "$seeds" && dotnet "$out/Netipsec.Fuzz.dll" "$target" seeds "$seeds"
-for library in Netipsec Netipsec.PfKey; do             # instrument the libraries under test, in place
+for library in Netipsec Netipsec.PfKey Netipsec.Cli; do             # instrument the libraries under test, in place
   "$tools/sharpfuzz" "$out/$library.dll" >/dev/null
 done
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_SKIP_CPUFREQ=1

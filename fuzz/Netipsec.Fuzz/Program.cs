@@ -13,6 +13,7 @@ var targets = new Dictionary<string, Func<IFuzzTarget>>
     ["esp"] = () => new EspInputFuzzTarget(),
     ["input"] = () => new InputPathFuzzTarget(),
     ["pfkey"] = () => new PfKeyFuzzTarget(),
+    ["pcap"] = () => new PcapFuzzTarget(),
     ["setkey"] = () => new SetkeyFuzzTarget(),
 };
 

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Netipsec.Cli.Control;
 using Netipsec.Cli.Demo;
+using Netipsec.Cli.Pcap;
 using Netipsec.Cli.Setkey;
 
 namespace Netipsec.Cli;
@@ -18,6 +19,7 @@ internal static class CliRoot
         var demo = new Command("demo", "Run two simulated hosts joined by an ESP tunnel and print their SA and policy tables");
         demo.SetAction(result => InProcessDemo.Run(result.InvocationConfiguration.Output));
         root.Subcommands.Add(demo);
+        root.Subcommands.Add(PcapCommand.Create());
         ControlCommandLine.AddTo(root);
         return root;
     }

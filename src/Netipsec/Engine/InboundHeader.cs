@@ -10,6 +10,9 @@ namespace Netipsec.Engine;
 /// </summary>
 internal readonly record struct InboundHeader(IpsecProtocol Protocol, IpAddress Destination, uint Spi, uint SequenceLow)
 {
+    /// <summary>The outer source address (set for <see cref="Status.IpInIp"/>).</summary>
+    internal IpAddress Source { get; init; }
+
     private const int EspMinimum = 8;      // SPI, sequence number
     private const int AhMinimum = 12;      // next header, length, reserved, SPI, sequence number
     private const int IpCompLength = 4;    // next header, flags, CPI (RFC 3173 §2.2)
@@ -22,6 +25,12 @@ internal readonly record struct InboundHeader(IpsecProtocol Protocol, IpAddress 
 
         /// <summary>A plain IP packet: no IPsec header to process.</summary>
         NotIpsec,
+
+        /// <summary>
+        /// A whole IP-in-IP packet (protocol 4 or 41): the transport mark on the inner packet,
+        /// <see cref="Packet.InnerProtocol"/> naming its version. It may be an IPComp tunnel SA's uncompressed packet.
+        /// </summary>
+        IpInIp,
 
         /// <summary>A fragment of an IPsec packet: it must be reassembled first.</summary>
         Fragment,
@@ -60,7 +69,7 @@ internal readonly record struct InboundHeader(IpsecProtocol Protocol, IpAddress 
             fragment = ipv4.IsFragment;
             if (!IsIpsec(ipv4.Protocol))
             {
-                return Status.NotIpsec;
+                return fragment ? Status.NotIpsec : IpInIp(packet, ipv4.Protocol, ipv4.HeaderLength, ipv4.Source, destination, out header);
             }
         }
         else
@@ -76,7 +85,9 @@ internal readonly record struct InboundHeader(IpsecProtocol Protocol, IpAddress 
             namingByte = chain.IpsecHeaderNextHeaderOffset;
             if (ipsecOffset == 0 && !(fragment && IsIpsec(chain.UpperLayerProtocol)))
             {
-                return Status.NotIpsec;
+                return fragment
+                    ? Status.NotIpsec
+                    : IpInIp(packet, chain.UpperLayerProtocol, chain.UpperLayerOffset, new Ipv6Header(data).Source, destination, out header);
             }
         }
 
@@ -107,6 +118,22 @@ internal readonly record struct InboundHeader(IpsecProtocol Protocol, IpAddress 
         packet.NextHeaderFieldOffset = namingByte;
         header = new InboundHeader(protocol, destination, spi, sequence);
         return Status.Found;
+    }
+
+    /// <summary><see cref="Status.IpInIp"/> with the marks set when <paramref name="protocol"/> is IPv4 or IPv6, else <see cref="Status.NotIpsec"/>.</summary>
+    private static Status IpInIp(Packet packet, IpProtocol protocol, int innerOffset, IpAddress source, IpAddress destination, out InboundHeader header)
+    {
+        header = default;
+        if (protocol is not (IpProtocol.IpInIp or IpProtocol.Ipv6))
+        {
+            return Status.NotIpsec;
+        }
+
+        packet.SetNetworkHeader(0);
+        packet.SetTransportHeader(innerOffset);
+        packet.InnerProtocol = protocol;
+        header = new InboundHeader(default, destination, 0, 0) { Source = source };
+        return Status.IpInIp;
     }
 
     private static bool IsIpsec(IpProtocol protocol) => protocol is IpProtocol.Esp or IpProtocol.Ah or IpProtocol.IpComp;

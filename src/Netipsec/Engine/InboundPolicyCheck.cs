@@ -30,6 +30,8 @@ namespace Netipsec.Engine;
 /// An SA fits a template when protocol and mode are equal, the template's SPI and reqid are 0 or equal, the SA's
 /// authentication algorithm is allowed by <see cref="PolicyTemplate.AllowedAuthAlgorithms"/>, and, for tunnel and
 /// BEET, the template's endpoints equal the SA's source and destination (an unset template endpoint matches any).
+/// The companion of an IPComp tunnel SA (an uncompressed packet that came as plain IP-in-IP) fits, as Linux's
+/// xfrm_state_ok has it for a kernel-owned state, any optional template whose endpoints match.
 /// </para>
 /// <para>
 /// A tunnel SA's own inner selector is checked where it is decapsulated, with <see cref="InnerSelectorAllows"/>
@@ -139,14 +141,18 @@ public static class InboundPolicyCheck
         return unmet;
     }
 
-    private static bool Fits(PolicyTemplate template, SecurityAssociation sa) =>
-        sa.Protocol == template.Protocol
+    private static bool Fits(PolicyTemplate template, SecurityAssociation sa) => sa.IsTunnelCompanion
+        ? template.IsOptional && EndpointsMatch(template, sa)
+        : sa.Protocol == template.Protocol
         && sa.Mode == template.Mode
         && (template.Spi == 0 || sa.Spi == template.Spi)
         && (template.ReqId == 0 || sa.ReqId == template.ReqId)
         && PolicyTemplate.IsAllowed(template.AllowedAuthAlgorithms, sa.Authentication?.Id ?? 0)
         && (sa.Mode == XfrmMode.Transport
-            || (EndpointMatches(template.TunnelSource, sa.Source) && EndpointMatches(template.TunnelDestination, sa.Destination)));
+            || EndpointsMatch(template, sa));
+
+    private static bool EndpointsMatch(PolicyTemplate template, SecurityAssociation sa) =>
+        EndpointMatches(template.TunnelSource, sa.Source) && EndpointMatches(template.TunnelDestination, sa.Destination);
 
     private static bool EndpointMatches(IpAddress templateEndpoint, IpAddress stateEndpoint) =>
         templateEndpoint.Version == IpVersion.None || templateEndpoint.IsUnspecified || templateEndpoint == stateEndpoint;

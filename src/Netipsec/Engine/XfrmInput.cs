@@ -3,6 +3,7 @@ using Netipsec.Packets;
 using Netipsec.Policies;
 using Netipsec.States;
 using Netipsec.Transforms;
+using Netipsec.Transforms.IpComp;
 using Netipsec.Transforms.Modes;
 
 namespace Netipsec.Engine;
@@ -13,6 +14,7 @@ namespace Netipsec.Engine;
 /// <code>
 /// wire -> UDP to a local NAT-T port: keepalive (dropped, counted), IKE (to the IKE handler) or ESP (UDP header removed)
 ///      -> parse outer header, find AH/ESP/IPComp      (plain packet: straight to the policy check)
+///      -> IP-in-IP from an IPComp tunnel peer: its uncompressed packet, decapsulated under the companion state
 ///      -> outer fragment: reassemble first (kept until whole, then processed by the call that completed it)
 ///      -> SAD lookup (dst, spi, proto) -> state checks, encapsulation match -> replay check
 ///      -> type.Input (verify, decrypt) -> replay advance, lifetime accounting -> NAT mapping check -> mode.Input
@@ -30,6 +32,7 @@ public sealed class XfrmInput
     private readonly IXfrmInputSink _sink;
     private readonly Func<IpAddress, bool> _isLocal;
     private readonly IpReassembler _reassembler;
+    private readonly bool _checkPolicy;
     private long _dummyPackets;
 
     /// <param name="engine">The SAD, SPD, transforms and counters to use.</param>
@@ -39,8 +42,13 @@ public sealed class XfrmInput
     /// traffic against "fwd" policies (it is forwarded). Null treats every destination as local.
     /// </param>
     /// <param name="reassembly">Limits and timeouts of the reassembly of outer fragments; null takes the defaults.</param>
-    public XfrmInput(XfrmEngine engine, IXfrmInputSink sink, Func<IpAddress, bool>? isLocalAddress = null, ReassemblyOptions? reassembly = null)
+    /// <param name="checkPolicy">
+    /// False for an observer that only removes IPsec, such as a capture decryptor: what the SAs recovered goes to the
+    /// sink without the inbound policy check (a host keeps the default, true).
+    /// </param>
+    public XfrmInput(XfrmEngine engine, IXfrmInputSink sink, Func<IpAddress, bool>? isLocalAddress = null, ReassemblyOptions? reassembly = null, bool checkPolicy = true)
     {
+        _checkPolicy = checkPolicy;
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(sink);
         _engine = engine;
@@ -95,6 +103,19 @@ public sealed class XfrmInput
 
                 case InboundHeader.Status.NotIpsec:
                     return CheckPolicyAndDeliver(packet);
+                case InboundHeader.Status.IpInIp:
+                    DropReason companionReason = DecapsulateCompanion(packet, header, out bool decapsulated);
+                    if (companionReason != DropReason.None)
+                    {
+                        return Drop(packet, companionReason);
+                    }
+
+                    if (!decapsulated)
+                    {
+                        return CheckPolicyAndDeliver(packet);
+                    }
+
+                    continue;
                 case InboundHeader.Status.Malformed:
                     return Drop(packet, DropReason.InHdrError);
                 case InboundHeader.Status.Fragment:
@@ -108,16 +129,16 @@ public sealed class XfrmInput
 
             DropReason reason = ProcessOneLayer(packet, header, encapsulatedFrom, out bool dummy);
             encapsulatedFrom = null; // only the outermost ESP travels in UDP
+            if (reason != DropReason.None)
+            {
+                return Drop(packet, reason);
+            }
+
             if (dummy)
             {
                 Interlocked.Increment(ref _dummyPackets);
                 packet.Pool.Return(packet);
                 return XfrmVerdict.Dummy;
-            }
-
-            if (reason != DropReason.None)
-            {
-                return Drop(packet, reason);
             }
         }
     }
@@ -205,12 +226,14 @@ public sealed class XfrmInput
 
         if (!_engine.States.TryLookupBySpi(header.Destination, header.Spi, header.Protocol, out SecurityAssociation? sa))
         {
+            IpCompCounters(header.Protocol)?.AddNoState();
             return DropReason.InNoStates;
         }
 
         DropReason stateProblem = CheckState(sa);
         if (stateProblem != DropReason.None)
         {
+            IpCompCounters(header.Protocol)?.AddInvalid();
             return stateProblem;
         }
 
@@ -245,8 +268,10 @@ public sealed class XfrmInput
             case TransformStatus.Ok:
                 break;
             case TransformStatus.Dummy:
+                // Authentic, so it moves the replay window and counts against the lifetime like any packet (RFC
+                // 4303 §3.4.3 updates the window once the ICV verified); only then is it dropped.
                 dummy = true;
-                return DropReason.None;
+                break;
             case TransformStatus.IntegrityFailed:
                 sa.Statistics.IncrementIntegrityFailures();
                 return DropReason.InStateProtoError;
@@ -269,6 +294,11 @@ public sealed class XfrmInput
         }
 
         _engine.States.Account(sa, packet.Length);
+        if (dummy)
+        {
+            return DropReason.None;
+        }
+
         packet.SecPath.TryAdd(sa);
         if (encapsulatedFrom is { } sender)
         {
@@ -289,16 +319,39 @@ public sealed class XfrmInput
             TransportChecksumFixup.Apply(encapsulation, packet.Data);
         }
 
-        // Linux checks a tunnel SA's selector against the packet it carried (XfrmInStateMismatch), layer by layer.
-        if (sa.Mode != XfrmMode.Transport && sa.InnerSelector is not null
-            && (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _)
-                || !InboundPolicyCheck.InnerSelectorAllows(sa, flow)))
+        return sa.Mode != XfrmMode.Transport ? CheckInnerSelector(sa, packet) : DropReason.None;
+    }
+
+    /// <summary>
+    /// Linux's xfrm4_tunnel / xfrm6_tunnel input: an IP-in-IP packet from the peer of an IPComp tunnel SA is a packet
+    /// that SA sent uncompressed (RFC 3173 §2.2), so it is decapsulated as that SA's tunnel would and its companion
+    /// state goes on the secpath (<see cref="SecurityAssociation.TunnelCompanion"/>). Any other IP-in-IP packet is
+    /// left alone (<paramref name="decapsulated"/> false) and is checked and delivered as it is.
+    /// </summary>
+    private DropReason DecapsulateCompanion(Packet packet, in InboundHeader header, out bool decapsulated)
+    {
+        decapsulated = false;
+        SecurityAssociation? sa = _engine.States.FindOutbound(header.Destination, header.Source, IpsecProtocol.IpComp, XfrmMode.Tunnel, 0);
+        if (sa?.TunnelCompanion is not { } companion)
         {
-            return DropReason.InStateMismatch;
+            return DropReason.None;
         }
 
-        return DropReason.None;
+        decapsulated = true;
+        if (!packet.SecPath.TryAdd(companion))
+        {
+            return DropReason.InBufferError; // deeper than XFRM_MAX_DEPTH
+        }
+
+        return XfrmModes.Input(sa, packet) == ModeStatus.Ok ? CheckInnerSelector(sa, packet) : DropReason.InStateModeError;
     }
+
+    /// <summary>Linux checks a tunnel SA's selector against the packet it carried (XfrmInStateMismatch), layer by layer.</summary>
+    private static DropReason CheckInnerSelector(SecurityAssociation sa, Packet packet) =>
+        sa.InnerSelector is not null
+        && (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _) || !InboundPolicyCheck.InnerSelectorAllows(sa, flow))
+            ? DropReason.InStateMismatch
+            : DropReason.None;
 
     /// <summary>Linux's state checks: usable, not expired.</summary>
     private static DropReason CheckState(SecurityAssociation sa) => sa.State switch
@@ -324,6 +377,12 @@ public sealed class XfrmInput
 
     private XfrmVerdict CheckPolicyAndDeliver(Packet packet)
     {
+        if (!_checkPolicy)
+        {
+            _sink.Deliver(packet);
+            return XfrmVerdict.Passed;
+        }
+
         if (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _))
         {
             return Drop(packet, packet.SecPath.Count == 0 ? DropReason.InHdrError : DropReason.InStateModeError);
@@ -333,11 +392,33 @@ public sealed class XfrmInput
         DropReason reason = InboundPolicyCheck.Check(_engine.Policies, direction, flow, packet.SecPath, packet.Length);
         if (reason != DropReason.None)
         {
+            if (HasIpComp(packet.SecPath))
+            {
+                IpCompCounters(IpsecProtocol.IpComp)?.AddPolicyDrop();
+            }
+
             return Drop(packet, reason);
         }
 
         _sink.Deliver(packet);
         return XfrmVerdict.Passed;
+    }
+
+    /// <summary>The IPComp transform's counters when <paramref name="protocol"/> is IPComp: FreeBSD counts these drops in ipcompstat too.</summary>
+    private IpCompStatistics? IpCompCounters(IpsecProtocol protocol) =>
+        protocol == IpsecProtocol.IpComp ? (_engine.Types.Get(protocol) as IpCompTransform)?.Statistics : null;
+
+    private static bool HasIpComp(in SecPath secPath)
+    {
+        for (int i = 0; i < secPath.Count; i++)
+        {
+            if (secPath[i].Protocol == IpsecProtocol.IpComp)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private XfrmVerdict Drop(Packet packet, DropReason reason)

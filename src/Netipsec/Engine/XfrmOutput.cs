@@ -169,14 +169,17 @@ public sealed class XfrmOutput
     private XfrmVerdict Transform(Packet packet, Bundle bundle)
     {
         int mtu = _options.LinkMtu;
-        if (packet.Length + Overhead(bundle, packet.Length) > mtu && !MayFragmentOuter(packet.Data))
+        if (packet.Length + Overhead(bundle.States.AsSpan(), packet.Length) > mtu && !MayFragmentOuter(packet.Data))
         {
             return ReportTooBig(packet, bundle, mtu);
         }
 
         int innerLength = packet.Length;
-        foreach (SecurityAssociation sa in bundle.States)
+        ReadOnlySpan<SecurityAssociation> states = bundle.States.AsSpan();
+        for (int i = 0; i < states.Length; i++)
         {
+            SecurityAssociation sa = states[i];
+            packet.OutputPayloadLimit = sa.TfcPadding > 0 ? LargestFitting(states[i..], mtu) : 0;
             DropReason reason = OutputOne(sa, packet);
             if (reason != DropReason.None)
             {
@@ -255,13 +258,13 @@ public sealed class XfrmOutput
     }
 
     /// <summary>
-    /// The bytes the bundle adds to a packet of <paramref name="length"/> bytes: every SA's header, trailer, outer header
-    /// and NAT-T UDP header.
+    /// The bytes <paramref name="states"/> add to a packet of <paramref name="length"/> bytes: every SA's header, trailer,
+    /// outer header and NAT-T UDP header.
     /// </summary>
-    private int Overhead(Bundle bundle, int length)
+    private int Overhead(ReadOnlySpan<SecurityAssociation> states, int length)
     {
         int total = length;
-        foreach (SecurityAssociation sa in bundle.States)
+        foreach (SecurityAssociation sa in states)
         {
             IXfrmType? type = _engine.Types.Get(sa.Protocol);
             if (type is null)
@@ -284,6 +287,25 @@ public sealed class XfrmOutput
         return total - length;
     }
 
+    /// <summary>The longest packet that <paramref name="states"/> turn into at most <paramref name="mtu"/> bytes (0 if none).</summary>
+    private int LargestFitting(ReadOnlySpan<SecurityAssociation> states, int mtu)
+    {
+        // Padding makes the overhead depend on the length, so the estimate from the MTU's own overhead may be a few
+        // bytes off either way; the encapsulated length never shrinks as the packet grows, so walk to the largest fit.
+        int fitting = mtu - Overhead(states, mtu);
+        while (fitting + 1 + Overhead(states, fitting + 1) <= mtu)
+        {
+            fitting++;
+        }
+
+        while (fitting > 0 && fitting + Overhead(states, fitting) > mtu)
+        {
+            fitting--;
+        }
+
+        return Math.Max(fitting, 0);
+    }
+
     /// <summary>True when a too-big result may be sent as outer fragments: an IPv4 packet without DF (RFC 4301 §8.1).</summary>
     private static bool MayFragmentOuter(ReadOnlySpan<byte> packet) =>
         packet.Length >= Ipv4Header.MinLength && packet[0] >> 4 == 4 && (packet[6] & 0x40) == 0;
@@ -294,19 +316,7 @@ public sealed class XfrmOutput
     /// </summary>
     private XfrmVerdict ReportTooBig(Packet packet, Bundle bundle, int mtu)
     {
-        // Padding makes the overhead depend on the length, so the estimate from the MTU's own overhead may be a few
-        // bytes off either way; the encapsulated length never shrinks as the packet grows, so walk to the largest fit.
-        int fitting = mtu - Overhead(bundle, mtu);
-        while (fitting + 1 + Overhead(bundle, fitting + 1) <= mtu)
-        {
-            fitting++;
-        }
-
-        while (fitting > 0 && fitting + Overhead(bundle, fitting) > mtu)
-        {
-            fitting--;
-        }
-
+        int fitting = LargestFitting(bundle.States.AsSpan(), mtu);
         bool ipv4 = packet.Data[0] >> 4 == 4;
         int minimum = ipv4 ? IcmpErrorBuilder.Ipv4MinimumMtu : IcmpErrorBuilder.Ipv6MinimumMtu;
         IpAddress source = IcmpSource(ipv4 ? IpVersion.V4 : IpVersion.V6, bundle);

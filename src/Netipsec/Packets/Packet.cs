@@ -106,6 +106,13 @@ public sealed class Packet
     /// </summary>
     public int NextHeaderFieldOffset { get; set; }
 
+    /// <summary>
+    /// On output, the longest payload the SA being applied may produce and still have the bundle's result fit the
+    /// path MTU (Linux's xfrm_state_mtu of the child MTU), set by the Tx path for SAs that pad; 0 when unknown.
+    /// ESP's TFC padding never pads beyond it.
+    /// </summary>
+    internal int OutputPayloadLimit { get; set; }
+
     /// <summary>True when a network header mark is set.</summary>
     public bool HasNetworkHeader => _networkHeader != Unset;
 
@@ -417,6 +424,7 @@ public sealed class Packet
         Offload = OffloadState.None;
         InnerProtocol = default;
         NextHeaderFieldOffset = 0;
+        OutputPayloadLimit = 0;
     }
 
     /// <summary>Overwrites the packet's own buffer so a use after return reads obvious garbage (diagnostic pools).</summary>

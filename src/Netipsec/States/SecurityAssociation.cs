@@ -30,6 +30,9 @@ public sealed partial class SecurityAssociation
         | SaFlags.KeyManagement3 | SaFlags.KeyManagement4 | SaFlags.EncryptionAlgorithm1 | SaFlags.EncryptionAlgorithm2
         | SaFlags.AuthenticationAlgorithm1 | SaFlags.AuthenticationAlgorithm2 | SaFlags.Unique | SaFlags.Used;
 
+    /// <summary>The largest <see cref="TfcPadding"/>: an inner packet can be no longer than the largest IPv6 packet.</summary>
+    public const int MaxTfcPadding = ushort.MaxValue + 40;
+
     /// <summary>The largest IPComp CPI: the SPI field carries a 16-bit CPI (RFC 3173 §2.2).</summary>
     internal const uint MaxCpi = ushort.MaxValue;
 
@@ -93,6 +96,14 @@ public sealed partial class SecurityAssociation
 
     /// <summary>The inner traffic a tunnel or BEET SA carries (PF_KEY's inner address extensions), or null.</summary>
     public Selector? InnerSelector { get; init; }
+
+    /// <summary>
+    /// Traffic flow confidentiality padding (RFC 4303 §2.7; Linux's XFRMA_TFCPAD) of an ESP tunnel SA: inner packets
+    /// shorter than this many bytes are padded up to it inside the encryption, but never beyond what still fits the
+    /// path MTU. 0 (the default) pads nothing. The receiver needs no setting: the inner IP header states where the
+    /// packet ends. At most <see cref="MaxTfcPadding"/>.
+    /// </summary>
+    public int TfcPadding { get; init; }
 
     /// <summary>UDP encapsulation for NAT traversal (ESP only), or null. An update may replace it.</summary>
     public NatTraversalEncapsulation? NatTraversal
@@ -214,6 +225,7 @@ public sealed partial class SecurityAssociation
             && (ExtendedSequenceNumbers || InitialOutboundSequence <= uint.MaxValue)
             && SoftLimits.FitsWithin(HardLimits)
             && (InnerSelector is null || Mode != XfrmMode.Transport)
+            && (TfcPadding == 0 || (TfcPadding is > 0 and <= MaxTfcPadding && Protocol == IpsecProtocol.Esp && Mode == XfrmMode.Tunnel))
             && (NatTraversal is null || (Protocol == IpsecProtocol.Esp && NatTraversal.IsValid));
     }
 
@@ -228,6 +240,7 @@ public sealed partial class SecurityAssociation
         && _flags == other._flags
         && ReplayWindowSize == other.ReplayWindowSize
         && ExtendedSequenceNumbers == other.ExtendedSequenceNumbers
+        && TfcPadding == other.TfcPadding
         && Equals(InnerSelector, other.InnerSelector);
 
     private static bool SameAlgorithm(SaAlgorithm? installed, SaAlgorithm? proposed) =>
@@ -256,6 +269,7 @@ public sealed partial class SecurityAssociation
             ReplayWindow = new ReplayWindow(AntiReplay ? ReplayWindowSize : 0, ExtendedSequenceNumbers);
         }
 
+        AttachTunnelCompanion();
         _installed = true;
         _state = SaState.Mature;
     }
@@ -267,6 +281,11 @@ public sealed partial class SecurityAssociation
     internal void Kill()
     {
         _state = SaState.Dead;
+        if (TunnelCompanion is { } companion)
+        {
+            companion._state = SaState.Dead;
+        }
+
         Authentication?.ZeroKey();
         Encryption?.ZeroKey();
         Compression?.ZeroKey();

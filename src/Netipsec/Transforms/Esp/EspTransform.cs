@@ -149,8 +149,8 @@ public sealed class EspTransform : IXfrmType
     }
 
     /// <summary>
-    /// Fills the gap with the ESP header and a fresh IV, appends the trailer, encrypts
-    /// payload || padding || pad length || next header in place, appends the ICV and names ESP (50) in the byte at
+    /// Fills the gap with the ESP header and a fresh IV, appends the trailer (with TFC padding, zeros, in front of it
+    /// for a tunnel SA that pads), encrypts payload || TFC padding || padding || pad length || next header in place, appends the ICV and names ESP (50) in the byte at
     /// <see cref="Packet.NextHeaderFieldOffset"/>. Statuses: <see cref="TransformStatus.Ok"/>;
     /// <see cref="TransformStatus.Unsupported"/> when the SA is not prepared (or destroyed);
     /// <see cref="TransformStatus.Malformed"/> when the packet does not follow the output layout contract;
@@ -181,7 +181,9 @@ public sealed class EspTransform : IXfrmType
         }
 
         int payloadLength = packet.Length - payloadOffset;
-        int encryptedLength = payloadLength + EspTrailer.PaddingLength(payloadLength, state.Alignment) + EspTrailer.FixedLength;
+        int tfcLength = TfcPaddingLength(sa, packet.OutputPayloadLimit, payloadLength);
+        int paddedLength = payloadLength + tfcLength;
+        int encryptedLength = paddedLength + EspTrailer.PaddingLength(paddedLength, state.Alignment) + EspTrailer.FixedLength;
         int trailerLength = encryptedLength - payloadLength + state.IcvLength;
         // The mode normally made the room; growing can only fail beyond the pool's largest buffer.
         if (!packet.TryEnsureRoom(0, trailerLength))
@@ -196,7 +198,9 @@ public sealed class EspTransform : IXfrmType
             return TransformStatus.IvExhausted;
         }
 
-        EspTrailer.Write(packet.Put(trailerLength)[..(trailerLength - state.IcvLength)], packet.InnerProtocol);
+        Span<byte> appended = packet.Put(trailerLength);
+        appended[..tfcLength].Clear();
+        EspTrailer.Write(appended[tfcLength..(trailerLength - state.IcvLength)], packet.InnerProtocol);
         data = packet.Data;
         _ = EspHeader.TryCreate(data[espOffset..], state.IvLength, out header);
         header.Spi = sa.Spi;
@@ -271,6 +275,23 @@ public sealed class EspTransform : IXfrmType
         packet.StripHeader(espOffset, headerLength);
         packet.InnerProtocol = nextHeader;
         return TransformStatus.Ok;
+    }
+
+    /// <summary>
+    /// The TFC padding (RFC 4303 §2.7) that goes between a tunnel SA's inner packet and the ESP padding: up to
+    /// <see cref="SecurityAssociation.TfcPadding"/>, capped by the path limit when the Tx path knows one, as Linux's
+    /// esp_output pads to min(tfcpad, xfrm_state_mtu). Only tunnel mode: there the inner IP length tells the receiver
+    /// where the packet ends, while a transport payload would carry the padding up the stack.
+    /// </summary>
+    private static int TfcPaddingLength(SecurityAssociation sa, int pathLimit, int payloadLength)
+    {
+        if (sa.TfcPadding == 0 || sa.Mode != XfrmMode.Tunnel)
+        {
+            return 0;
+        }
+
+        int padTo = pathLimit > 0 ? Math.Min(sa.TfcPadding, pathLimit) : sa.TfcPadding;
+        return Math.Max(0, padTo - payloadLength);
     }
 
     private static bool HasWholeKey(SaAlgorithm algorithm) => algorithm.KeyBits == algorithm.Key.Length * 8;

@@ -50,16 +50,24 @@ internal static class DeflateCodec
     }
 
     /// <summary>
-    /// Decompresses <paramref name="compressed"/> into a per-thread scratch buffer, valid until the thread's next call;
-    /// false when the data is not valid DEFLATE, decompresses to nothing, or would exceed <paramref name="limit"/> bytes
-    /// (a "zip bomb" stops there: inflation ends one byte past the limit).
+    /// Decompresses <paramref name="compressed"/>, one complete raw DEFLATE stream, into a per-thread scratch buffer
+    /// valid until the thread's next call. <see cref="InflateStatus.Corrupt"/> when the data is not valid DEFLATE, ends
+    /// before its final block, or decompresses to nothing; <see cref="InflateStatus.TooLarge"/> when it would exceed
+    /// <paramref name="limit"/> bytes (a "zip bomb" stops there: inflation ends one byte past the limit, into a buffer
+    /// allocated once per thread).
     /// </summary>
-    internal static bool TryDecompress(ReadOnlySpan<byte> compressed, int limit, out ReadOnlySpan<byte> decompressed)
+    /// <remarks>
+    /// DeflateStream hands back what it inflated from a truncated stream without an error (only a process-wide
+    /// AppContext switch, System.IO.Compression.UseStrictValidation, makes it throw). A stream whose final block was
+    /// decoded makes the inflater finish, and a finished DeflateStream never reads its source again; an unfinished one
+    /// asks the source for more once the input runs out. So a read past the end of the input means truncation.
+    /// </remarks>
+    internal static InflateStatus TryDecompress(ReadOnlySpan<byte> compressed, int limit, out ReadOnlySpan<byte> decompressed)
     {
         decompressed = default;
         if (compressed.IsEmpty || compressed.Length > MaxPayload || limit <= 0)
         {
-            return false;
+            return InflateStatus.Corrupt;
         }
 
         ScratchStream input = t_input ??= new ScratchStream(MaxPayload);
@@ -81,15 +89,33 @@ internal static class DeflateCodec
         catch (InvalidDataException)
         {
             // DeflateStream reports corrupt input only by throwing; the data path turns it into a status.
-            return false;
+            return InflateStatus.Corrupt;
         }
 
-        if (total == 0 || total == destination.Length)
+        if (total == destination.Length)
         {
-            return false;
+            return InflateStatus.TooLarge;
+        }
+
+        if (total == 0 || input.ReadPastEnd)
+        {
+            return InflateStatus.Corrupt;
         }
 
         decompressed = destination[..total];
-        return true;
+        return InflateStatus.Ok;
+    }
+
+    /// <summary>What <see cref="TryDecompress"/> made of a payload.</summary>
+    internal enum InflateStatus
+    {
+        /// <summary>One whole DEFLATE stream, decompressed.</summary>
+        Ok,
+
+        /// <summary>Not valid DEFLATE, truncated before its final block, or empty.</summary>
+        Corrupt,
+
+        /// <summary>It decompresses to more than the limit.</summary>
+        TooLarge,
     }
 }

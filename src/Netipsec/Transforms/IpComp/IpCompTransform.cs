@@ -14,9 +14,10 @@ namespace Netipsec.Transforms.IpComp;
 /// uncompressed: the transform removes the mode's gap and writes <see cref="Packet.InnerProtocol"/> where IPComp's
 /// number would have gone, returning <see cref="TransformStatus.Ok"/>. In transport mode the packet is then exactly
 /// the original one; in tunnel mode it is plain IP-in-IP (protocol 4 or 41) between the SA's addresses, as RFC 3173
-/// §3.3 and Linux's companion IPIP state have it. The receiver of such a packet handles it as IP-in-IP outside
-/// IPComp; its policy must mark the IPComp template optional (<see cref="Policies.TemplateLevel.Use"/>) to accept
-/// the packets that skipped it.</para>
+/// §3.3 and Linux's companion IPIP state have it. The receiver's Rx path takes IP-in-IP from the peer of an IPComp
+/// tunnel SA as that SA's uncompressed packet: it decapsulates it under the SA's companion state, which satisfies only
+/// an optional (<see cref="Policies.TemplateLevel.Use"/>) template, as in Linux; in transport mode the policy likewise
+/// marks the IPComp template optional to accept the packets that skipped it.</para>
 /// <para>Back-off: after <see cref="FailureThreshold"/> incompressible payloads in a row on one SA, the next
 /// <see cref="SkipCount"/> packets of that SA go out without trying (the compressor's time is wasted on encrypted or
 /// already compressed traffic); then compression is tried again.</para>
@@ -90,6 +91,7 @@ public sealed class IpCompTransform : IXfrmType
             || !AlgorithmTable.TryGetByPfKeyId(PfKeyAlgorithmSpace.Compression, compression.Id, out AlgorithmInfo? info)
             || info.Primitive != CryptoPrimitive.Deflate)
         {
+            Statistics.AddBadConfiguration();
             return TransformStatus.Unsupported;
         }
 
@@ -137,11 +139,13 @@ public sealed class IpCompTransform : IXfrmType
         ArgumentNullException.ThrowIfNull(packet);
         if (sa.TypeState is not IpCompState state || state.IsDisposed)
         {
+            Statistics.AddNoTransform();
             return TransformStatus.Unsupported;
         }
 
         if (!packet.HasNetworkHeader || !packet.HasTransportHeader)
         {
+            Statistics.AddHeaderDrop();
             return TransformStatus.Malformed;
         }
 
@@ -150,10 +154,18 @@ public sealed class IpCompTransform : IXfrmType
         int payloadOffset = headerOffset + IpCompHeader.Length;
         if (packet.NetworkOffset < 0 || packet.NextHeaderFieldOffset < 0 || protocolField >= headerOffset || payloadOffset > packet.Length)
         {
+            Statistics.AddHeaderDrop();
+            return TransformStatus.Malformed;
+        }
+
+        if (!IsIpHeader(packet.Data[packet.NetworkOffset]))
+        {
+            Statistics.AddNoProtocolFamily();
             return TransformStatus.Malformed;
         }
 
         int payloadLength = packet.Length - payloadOffset;
+        Statistics.AddOutput(payloadLength);
         if (payloadLength <= DeflateThreshold)
         {
             Statistics.AddTooSmall();
@@ -181,7 +193,7 @@ public sealed class IpCompTransform : IXfrmType
         data = packet.Data;
         IpCompHeader.Write(data[headerOffset..], packet.InnerProtocol, (ushort)sa.Spi);
         data[protocolField] = (byte)IpProtocol.IpComp;
-        Statistics.AddCompressed();
+        Statistics.AddCompressed(sa.Compression!.Id);
         return TransformStatus.Ok;
     }
 
@@ -189,7 +201,8 @@ public sealed class IpCompTransform : IXfrmType
     /// Decompresses the payload after the IPComp header at the transport mark, then removes the header so the data is
     /// [IP header(s)][payload] with the transport mark on the payload and <see cref="Packet.InnerProtocol"/> set from
     /// the header. Statuses: <see cref="TransformStatus.Ok"/>; <see cref="TransformStatus.Malformed"/> when the header
-    /// is truncated, the data is not valid DEFLATE or empty, or it decompresses to more than an IP packet can hold;
+    /// is truncated, the IP header is neither IPv4 nor IPv6, the data is not one whole DEFLATE stream (corrupt,
+    /// truncated before its final block, or empty), or it decompresses to more than an IP packet can hold;
     /// <see cref="TransformStatus.Unsupported"/> when the SA is not prepared (or destroyed). On any status but Ok the
     /// packet is left as it was.
     /// </summary>
@@ -200,27 +213,44 @@ public sealed class IpCompTransform : IXfrmType
         ArgumentNullException.ThrowIfNull(packet);
         if (sa.TypeState is not IpCompState state || state.IsDisposed)
         {
+            Statistics.AddNoTransform();
             return TransformStatus.Unsupported;
         }
 
         if (!packet.HasNetworkHeader || !packet.HasTransportHeader || packet.NetworkOffset < 0
             || packet.TransportOffset <= packet.NetworkOffset || packet.TransportOffset + IpCompHeader.Length > packet.Length)
         {
-            Statistics.AddDecompressionFailure();
+            Statistics.AddHeaderDrop();
             return TransformStatus.Malformed;
         }
 
         int headerOffset = packet.TransportOffset;
         int payloadOffset = headerOffset + IpCompHeader.Length;
         ReadOnlySpan<byte> data = packet.Data;
+        Statistics.AddInput(data.Length - payloadOffset);
+        if (!IsIpHeader(data[packet.NetworkOffset]))
+        {
+            Statistics.AddNoProtocolFamily();
+            return TransformStatus.Malformed;
+        }
+
         IpProtocol nextHeader = IpCompHeader.ReadNextHeader(data[headerOffset..]);
         // The restored packet must still fit its IP length field: 16 bits of total length (IPv4) or payload length (IPv6).
         int ipv6Header = data[packet.NetworkOffset] >> 4 == 6 ? Ipv6Header.Length : 0;
         int limit = DeflateCodec.MaxPayload + ipv6Header - (headerOffset - packet.NetworkOffset);
-        if (!DeflateCodec.TryDecompress(data[payloadOffset..], limit, out ReadOnlySpan<byte> decompressed)
-            || !packet.TryEnsureRoom(0, Math.Max(0, headerOffset + decompressed.Length - packet.Length)))
+        switch (DeflateCodec.TryDecompress(data[payloadOffset..], limit, out ReadOnlySpan<byte> decompressed))
         {
-            Statistics.AddDecompressionFailure();
+            case DeflateCodec.InflateStatus.TooLarge:
+                Statistics.AddTooBig();
+                return TransformStatus.Malformed;
+            case DeflateCodec.InflateStatus.Corrupt:
+                Statistics.AddCrypto();
+                return TransformStatus.Malformed;
+        }
+
+        if (!packet.TryEnsureRoom(0, Math.Max(0, headerOffset + decompressed.Length - packet.Length)))
+        {
+            Statistics.AddWrap();
             return TransformStatus.Malformed;
         }
 
@@ -228,9 +258,12 @@ public sealed class IpCompTransform : IXfrmType
         decompressed.CopyTo(packet.Put(decompressed.Length));
         packet.SetTransportHeader(headerOffset);
         packet.InnerProtocol = nextHeader;
-        Statistics.AddDecompressed();
+        Statistics.AddDecompressed(sa.Compression!.Id);
         return TransformStatus.Ok;
     }
+
+    /// <summary>True for the first byte of an IPv4 or IPv6 header.</summary>
+    private static bool IsIpHeader(byte versionByte) => versionByte >> 4 is 4 or 6;
 
     /// <summary>RFC 3173 §2.2: the payload goes as it is, with no IPComp header, under the protocol it already had.</summary>
     private static TransformStatus SendUncompressed(Packet packet, int gapOffset, int protocolField)

@@ -23,6 +23,9 @@ internal sealed class ScratchStream : Stream
     /// <summary>A write went past the limit; the bytes beyond it were dropped.</summary>
     internal bool Overflowed { get; private set; }
 
+    /// <summary>A reader asked for bytes after all of them were read: it wanted more input than there is.</summary>
+    internal bool ReadPastEnd { get; private set; }
+
     public override bool CanRead => true;
 
     public override bool CanSeek => false;
@@ -43,6 +46,7 @@ internal sealed class ScratchStream : Stream
         _position = 0;
         _limit = Math.Min(limit, _buffer.Length);
         Overflowed = false;
+        ReadPastEnd = false;
     }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
@@ -50,6 +54,7 @@ internal sealed class ScratchStream : Stream
     public override int Read(Span<byte> buffer)
     {
         int count = Math.Min(buffer.Length, _limit - _position);
+        ReadPastEnd |= count == 0 && !buffer.IsEmpty;
         _buffer.AsSpan(_position, count).CopyTo(buffer);
         _position += count;
         return count;

@@ -9,7 +9,7 @@ using Netipsec.Transforms.Modes;
 
 namespace Netipsec.Tests.Transforms.IpComp;
 
-public sealed class IpCompTransformTests
+public sealed partial class IpCompTransformTests
 {
     private const ushort Cpi = 0x4321;
     private const byte Deflate = 2;
@@ -99,7 +99,9 @@ public sealed class IpCompTransformTests
         Assert.Equal(original.Length + outerLength, wire.Length);
         Assert.Equal((byte)outerProtocol, wire[version == IpVersion.V4 ? 9 : 6]);
         Assert.Equal(original, wire[outerLength..]);
-        Assert.Equal(InboundHeader.Status.NotIpsec, InboundHeader.TryParse(Rent(wire), out _));
+        Packet received = Rent(wire);
+        Assert.Equal(InboundHeader.Status.IpInIp, InboundHeader.TryParse(received, out InboundHeader header));
+        Assert.Equal((sa.Source, sa.Destination, outerLength, outerProtocol), (header.Source, header.Destination, received.TransportOffset, received.InnerProtocol));
     }
 
     [Fact]
@@ -173,18 +175,19 @@ public sealed class IpCompTransformTests
         Assert.Equal((byte)IpProtocol.IpComp, wire[9]);
     }
 
-    public static TheoryData<string, byte[]> MalformedPayloads => new()
+    public static TheoryData<string, byte[], bool> MalformedPayloads => new()
     {
-        { "empty compressed data", [] },
-        { "not deflate", [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF] },
-        { "reserved block type", [0x07, 0x00, 0x00, 0x00] },
-        { "zip bomb", Deflated(new byte[200_000]) },
-        { "one byte past the IPv4 limit", Deflated(new byte[ushort.MaxValue - 20 + 1]) },
+        { "empty compressed data", [], false },
+        { "not deflate", [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], false },
+        { "reserved block type", [0x07, 0x00, 0x00, 0x00], false },
+        { "no final block", Deflated(Compressible(500))[..^1], false },
+        { "zip bomb", Deflated(new byte[200_000]), true },
+        { "one byte past the IPv4 limit", Deflated(new byte[ushort.MaxValue - 20 + 1]), true },
     };
 
     [Theory]
     [MemberData(nameof(MalformedPayloads))]
-    public void Bad_compressed_data_is_malformed_and_leaves_the_packet_as_it_was(string name, byte[] compressed)
+    public void Bad_compressed_data_is_malformed_and_leaves_the_packet_as_it_was(string name, byte[] compressed, bool tooBig)
     {
         _ = name;
         var transform = new IpCompTransform();
@@ -194,7 +197,8 @@ public sealed class IpCompTransformTests
 
         Assert.Equal(TransformStatus.Malformed, transform.Input(sa, packet, 0));
         Assert.Equal(wire, packet.Data.ToArray());
-        Assert.Equal(1, transform.Statistics.DecompressionFailures);
+        Assert.Equal((tooBig ? 0 : 1, tooBig ? 1 : 0), (transform.Statistics.Crypto, transform.Statistics.TooBig));
+        Assert.Equal((1, 0, 1), (transform.Statistics.Input, transform.Statistics.Decompressed, transform.Statistics.DecompressionFailures));
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Globalization;
+using Netipsec.Crypto.IntelIpsecMb;
 using Netipsec.Engine;
 using Netipsec.PfKey.Service;
-using Netipsec.Transforms;
 
 namespace Netipsec.Cli.Pcap;
 
@@ -23,7 +23,7 @@ internal sealed class KeyedEngine
     public static bool TryCreate(IEnumerable<KeyRequest> requests, out KeyedEngine keyed, out IReadOnlyList<string> errors)
     {
         ArgumentNullException.ThrowIfNull(requests);
-        var engine = new XfrmEngine(TimeProvider.System, XfrmTypeRegistry.CreateDefault());
+        var engine = new XfrmEngine(TimeProvider.System, CryptoEngines.CreateRegistry());
         var service = new PfKeyService(engine);
         // Replies and broadcast copies are of no use here: the result of each request is its PfKeyResult.
         var client = new PfKeyClient(1, static _ => { });

@@ -4,8 +4,8 @@ using Netipsec.Cli.Demo;
 
 var root = new RootCommand("netipsec: a user-space IPsec stack — setkey-style control, status and tools");
 
-var demo = new Command("demo", "Run two simulated hosts joined by an ESP tunnel and print their SA and policy tables");
-demo.SetAction(_ => InProcessDemo.Run(Console.Out));
+var demo = new Command("demo", "Run an ESP tunnel between two netipsecd in network namespaces (as root; else in memory) and print their SAs");
+demo.SetAction(_ => NamespaceDemo.Run(Console.Out));
 root.Subcommands.Add(demo);
 ControlCommandLine.AddTo(root);
 

@@ -14,3 +14,6 @@ public sealed class AhTunnelPair() : GatewayPair(PairScenarios.AhTunnel);
 
 /// <inheritdoc cref="PairScenarios.IpCompInsideEsp"/>
 public sealed class IpCompInsideEspPair() : GatewayPair(PairScenarios.IpCompInsideEsp);
+
+/// <inheritdoc cref="PairScenarios.AntiReplay"/>
+public sealed class AntiReplayPair() : GatewayPair(PairScenarios.AntiReplay);

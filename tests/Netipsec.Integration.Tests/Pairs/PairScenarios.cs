@@ -43,6 +43,10 @@ internal static class PairScenarios
         new PairConfig("192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", "any",
             [PairTransform.Deflate("tunnel", 0x6001, 0x6002), PairTransform.EspGcm("transport", 0x6003, 0x6004)]).Setup("ipc");
 
+    /// <summary>The IPv4 ESP tunnel of <see cref="TwoSites"/>, with a 64-packet anti-replay window on every SA.</summary>
+    public static GatewaySetup AntiReplay =>
+        new PairConfig("192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", "any", [PairTransform.EspGcm("tunnel", 0x7001, 0x7002, "-r 64")]).Setup("rp");
+
     private static void RouteIcmpIntoTun(Namespace netns, string peer, string tun)
     {
         netns.Ip("route", "add", peer + "/32", "dev", tun, "table", "100");

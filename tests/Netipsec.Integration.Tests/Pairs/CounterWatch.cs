@@ -4,7 +4,7 @@ namespace Netipsec.Integration.Tests.Pairs;
 internal sealed class CounterWatch(GatewayPair pair)
 {
     private readonly string _west = pair.WestDaemon.Query("stats");
-    private readonly string _east = pair.EastDaemon.Query("stats");
+    private readonly string _east = pair.HasEastDaemon ? pair.EastDaemon.Query("stats") : string.Empty;
 
     /// <summary>How far <paramref name="counter"/> of the west daemon moved since this watch began.</summary>
     public long West(string counter) => TunnelTests.Counter(pair.WestDaemon.Query("stats"), counter) - TunnelTests.Counter(_west, counter);

@@ -16,4 +16,7 @@ internal sealed record GatewaySetup(string Name, string WestConfig, string EastC
     public string? EastRoute { get; init; } = "10.1.0.0/24";
 
     public Action<GatewayPair>? AfterStart { get; init; }
+
+    /// <summary>False when the east end is not netipsecd (the test runs its own peer there); no east daemon starts.</summary>
+    public bool EastIsDaemon { get; init; } = true;
 }

@@ -19,8 +19,9 @@ internal sealed record PairConfig(string WestOuter, string EastOuter, string Wes
         {
             uint outbound = west ? transform.WestToEast : transform.EastToWest;
             uint inbound = west ? transform.EastToWest : transform.WestToEast;
-            text.AppendLine($"add {localOuter} {remoteOuter} {transform.Protocol} 0x{outbound:x} -m {transform.Mode} {transform.Algorithms(outbound)};");
-            text.AppendLine($"add {remoteOuter} {localOuter} {transform.Protocol} 0x{inbound:x} -m {transform.Mode} {transform.Algorithms(inbound)};");
+            string port = transform.InUdp ? "[4500]" : string.Empty;
+            text.AppendLine($"add {localOuter}{port} {remoteOuter}{port} {transform.Protocol} 0x{outbound:x} -m {transform.Mode} {transform.Algorithms(outbound)};");
+            text.AppendLine($"add {remoteOuter}{port} {localOuter}{port} {transform.Protocol} 0x{inbound:x} -m {transform.Mode} {transform.Algorithms(inbound)};");
         }
 
         string outTemplates = string.Join(' ', Bundle.Select(transform => transform.Template(localOuter, remoteOuter)));

@@ -17,3 +17,9 @@ public sealed class IpCompInsideEspPair() : GatewayPair(PairScenarios.IpCompInsi
 
 /// <inheritdoc cref="PairScenarios.AntiReplay"/>
 public sealed class AntiReplayPair() : GatewayPair(PairScenarios.AntiReplay);
+
+/// <summary>netipsecd (west) and room for a raw-ESP peer of the test's own (east).</summary>
+public sealed class ForeignPeerPair() : GatewayPair(PairScenarios.ForeignPeer(inUdp: false));
+
+/// <summary>netipsecd (west) and room for an ESP-in-UDP peer of the test's own (east).</summary>
+public sealed class ForeignUdpPeerPair() : GatewayPair(PairScenarios.ForeignPeer(inUdp: true));

@@ -47,6 +47,14 @@ internal static class PairScenarios
     public static GatewaySetup AntiReplay =>
         new PairConfig("192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", "any", [PairTransform.EspGcm("tunnel", 0x7001, 0x7002, "-r 64")]).Setup("rp");
 
+    /// <summary>netipsecd in the west only, with an ESP tunnel (raw or in UDP) to a peer the test runs in the east itself.</summary>
+    public static GatewaySetup ForeignPeer(bool inUdp) =>
+        new PairConfig("192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", "any",
+            [inUdp ? PairTransform.EspGcmInUdp(0x8101, 0x8102) : PairTransform.EspGcm("tunnel", 0x8001, 0x8002)]).Setup(inUdp ? "su" : "sr") with
+        {
+            EastIsDaemon = false,
+        };
+
     private static void RouteIcmpIntoTun(Namespace netns, string peer, string tun)
     {
         netns.Ip("route", "add", peer + "/32", "dev", tun, "table", "100");

@@ -12,6 +12,10 @@ internal sealed record PairTransform(string Protocol, string Mode, uint WestToEa
     public static PairTransform EspGcm(string mode, uint westToEast, uint eastToWest, string extra = "") =>
         new("esp", mode, westToEast, eastToWest, spi => $"{extra} -E aes-gcm-16 {SiteConfig.Key(spi)}");
 
+    /// <summary>ESP with AES-GCM-128 inside UDP port 4500 (RFC 3948).</summary>
+    public static PairTransform EspGcmInUdp(uint westToEast, uint eastToWest) =>
+        new("esp-udp", "tunnel", westToEast, eastToWest, spi => $"-E aes-gcm-16 {SiteConfig.Key(spi)}");
+
     /// <summary>AH with HMAC-SHA-256-128 (RFC 4868).</summary>
     public static PairTransform AhSha256(string mode, uint westToEast, uint eastToWest) =>
         new("ah", mode, westToEast, eastToWest, spi => $"-A hmac-sha256 {Key(spi, 32)}");
@@ -29,5 +33,11 @@ internal sealed record PairTransform(string Protocol, string Mode, uint WestToEa
 
     /// <summary>The policy template, outer addresses in the direction <paramref name="source"/> to <paramref name="destination"/>.</summary>
     public string Template(string source, string destination) =>
-        Mode == "tunnel" ? $"{Protocol}/tunnel/{source}-{destination}/{Level}" : $"{Protocol}/transport//{Level}";
+        Mode == "tunnel" ? $"{PolicyProtocol}/tunnel/{source}-{destination}/{Level}" : $"{PolicyProtocol}/transport//{Level}";
+
+    /// <summary>True for ESP in UDP (RFC 3948): the SAs carry port 4500 on both addresses.</summary>
+    public bool InUdp => Protocol == "esp-udp";
+
+    /// <summary>The protocol as a policy names it: esp-udp is ESP there.</summary>
+    private string PolicyProtocol => InUdp ? "esp" : Protocol;
 }

@@ -16,8 +16,14 @@ internal static class CliRoot
         var root = new RootCommand("netipsec: a user-space IPsec stack — setkey-style control, status and tools");
         SetkeyCommand.AddTo(root, connect, standardInput);
 
-        var demo = new Command("demo", "Run two simulated hosts joined by an ESP tunnel and print their SA and policy tables");
-        demo.SetAction(result => InProcessDemo.Run(result.InvocationConfiguration.Output));
+        var inProcess = new Option<bool>("--in-process") { Description = "Run the simulated sites in this process, even as root" };
+        var demo = new Command("demo", "Run an ESP tunnel between two netipsecd in network namespaces (as root; else two simulated sites in memory) and print their SA tables")
+        {
+            inProcess,
+        };
+        demo.SetAction(result => result.GetValue(inProcess)
+            ? InProcessDemo.Run(result.InvocationConfiguration.Output)
+            : NamespaceDemo.Run(result.InvocationConfiguration.Output));
         root.Subcommands.Add(demo);
         root.Subcommands.Add(PcapCommand.Create());
         ControlCommandLine.AddTo(root);

@@ -141,7 +141,7 @@ public sealed class SetkeyCliTests
     [Fact]
     public void The_demo_subcommand_still_runs()
     {
-        CliRun run = _cli.Run("demo");
+        CliRun run = _cli.Run("demo", "--in-process");
         Assert.Equal(0, run.Exit);
         Assert.Contains("traffic: 8 packets (ping, UDP, TCP) sent between the hosts, 8 delivered byte for byte", run.Output, StringComparison.Ordinal);
     }

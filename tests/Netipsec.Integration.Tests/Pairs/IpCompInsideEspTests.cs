@@ -1,0 +1,39 @@
+namespace Netipsec.Integration.Tests.Pairs;
+
+/// <summary>IPComp (DEFLATE, tunnel) inside ESP (transport) between the two sites, from one policy with both templates.</summary>
+[Collection(GatewayPairGroup.Name)]
+public sealed class IpCompInsideEspTests(IpCompInsideEspPair pair) : IClassFixture<IpCompInsideEspPair>
+{
+    [NetnsFact]
+    public void Compressible_pings_are_compressed_inside_ESP_and_answered_both_ways()
+    {
+        var watch = new CounterWatch(pair);
+
+        // 1200 bytes of 0xff compress well; the replies echo them, so they compress too.
+        pair.MustPing(pair.West, "10.1.0.1", "10.2.0.1", "-s", "1200", "-p", "ff");
+        pair.MustPing(pair.East, "10.2.0.1", "10.1.0.1", "-s", "1200", "-p", "ff");
+
+        Assert.Equal(6, watch.West("IpCompCompressed"));
+        Assert.Equal(6, watch.West("IpCompDecompressed"));
+        Assert.Equal(6, watch.East("IpCompCompressed"));
+        Assert.Equal(6, watch.East("IpCompDecompressed"));
+        Assert.Equal(12, watch.West("EspPackets"));
+        Assert.Equal(12, watch.East("IpCompPackets"));
+        watch.AssertNoInboundErrors();
+    }
+
+    // Known gap, found here: west skips IPComp for the small packets (IpCompUncompressedSmall 3) and sends 3 ESP
+    // packets; east decrypts them and writes 3 packets to its TUN, but the kernel never answers. Most likely east
+    // writes the IP-in-IP packet the uncompressed tunnel left (Linux pairs each tunnel-mode IPComp SA with an IPIP
+    // state that strips it); not yet confirmed with a capture.
+    [Fact(Skip = "netipsecd does not yet decapsulate an uncompressed packet of a tunnel-mode IPComp SA (the IPIP state Linux pairs with it)")]
+    public void Small_pings_go_uncompressed_through_the_IPComp_tunnel_and_are_answered()
+    {
+        var watch = new CounterWatch(pair);
+        pair.MustPing(pair.West, "10.1.0.1", "10.2.0.1", "-s", "16");
+
+        Assert.Equal(0, watch.West("IpCompCompressed"));
+        Assert.Equal(6, watch.East("EspPackets"));
+        watch.AssertNoInboundErrors();
+    }
+}

@@ -62,6 +62,8 @@
 #define SADB_X_SAFLAGS_USED		0x2000
 /* The SA serves one flow only and is not shared. */
 #define SADB_X_SAFLAGS_UNIQUE		0x1000
+/* The SA uses 64-bit extended sequence numbers (RFC 4303); Linux can say so only over XFRM netlink. */
+#define SADB_X_SAFLAGS_ESN		0x400
 /* Flags whose meaning belongs to the authentication algorithm. */
 #define SADB_X_SAFLAGS_AALG1		0x800
 #define SADB_X_SAFLAGS_AALG2		0x10000000

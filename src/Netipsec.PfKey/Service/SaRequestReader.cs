@@ -24,7 +24,7 @@ internal static class SaRequestReader
         WireSaFlags.Pfs | WireSaFlags.NoReplay | WireSaFlags.Inbound | WireSaFlags.Outbound | WireSaFlags.Paired
         | WireSaFlags.Tunnel | WireSaFlags.NattRem | WireSaFlags.NattLoc | WireSaFlags.Km1 | WireSaFlags.Km2
         | WireSaFlags.Km3 | WireSaFlags.Km4 | WireSaFlags.Ealg1 | WireSaFlags.Ealg2 | WireSaFlags.Aalg1
-        | WireSaFlags.Aalg2 | WireSaFlags.Unique;
+        | WireSaFlags.Aalg2 | WireSaFlags.Unique | WireSaFlags.Esn;
 
     /// <summary>UDP_ENCAP_ESPINUDP (RFC 3948), the only encapsulation <see cref="NatTraversalEncapsulation"/> has.</summary>
     private const byte EspInUdp = 2;
@@ -66,7 +66,9 @@ internal static class SaRequestReader
             Authentication = authentication,
             Encryption = encryption,
             Compression = compression,
-            Flags = (CoreSaFlags)(uint)header.Flags,
+            // ESN is a property of the SA in the core, not one of the flags it stores as PF_KEY carries them.
+            Flags = (CoreSaFlags)(uint)(header.Flags & ~WireSaFlags.Esn),
+            ExtendedSequenceNumbers = (header.Flags & WireSaFlags.Esn) != 0,
             // RFC 3173: IPComp has no sequence numbers, so its replay field means nothing (Linux ignores it too).
             ReplayWindowSize = protocol == IpsecProtocol.IpComp ? 0 : header.ReplayWindow,
             InnerSelector = ReadInnerSelector(message),

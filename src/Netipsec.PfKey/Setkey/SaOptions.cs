@@ -23,6 +23,9 @@ internal sealed class SaOptions
     /// <summary>The <c>-f nocyclic-seq</c> token, checked against the replay window once all options are read.</summary>
     public SetkeyToken? NoCyclicSequence { get; set; }
 
+    /// <summary><c>-f esn</c>: 64-bit extended sequence numbers (Netipsec's SADB_X_SAFLAGS_ESN).</summary>
+    public bool ExtendedSequenceNumbers { get; set; }
+
     public AlgorithmChoice? Encryption { get; set; }
 
     public AlgorithmChoice? Authentication { get; set; }

@@ -118,7 +118,7 @@ internal sealed partial class SetkeyParser
                 options.ReqId = (uint)ParseNumber(Next(), "a reqid", uint.MaxValue);
                 break;
             case "-f":
-                ParseFlag(NextWord("zero-pad, random-pad, seq-pad or nocyclic-seq"), options);
+                ParseFlag(NextWord("zero-pad, random-pad, seq-pad, nocyclic-seq or esn"), options);
                 break;
             case "-lh" or "-ls" or "-bh" or "-bs":
                 ParseLifetime(option, options);
@@ -150,7 +150,8 @@ internal sealed partial class SetkeyParser
 
     /// <summary>
     /// <c>-f</c>: ESP pads with 1, 2, 3, ... (RFC 4303 §2.4), which is seq-pad; and the sequence number never cycles
-    /// on an SA with anti-replay (RFC 4303 §3.3.3), which is nocyclic-seq once a replay window is set.
+    /// on an SA with anti-replay (RFC 4303 §3.3.3), which is nocyclic-seq once a replay window is set. <c>esn</c>
+    /// (Netipsec's) asks for 64-bit extended sequence numbers.
     /// </summary>
     private static void ParseFlag(SetkeyToken token, SaOptions options)
     {
@@ -163,8 +164,11 @@ internal sealed partial class SetkeyParser
             case "nocyclic-seq":
                 options.NoCyclicSequence = token;
                 break;
+            case "esn":
+                options.ExtendedSequenceNumbers = true;
+                break;
             default:
-                throw Expected("zero-pad, random-pad, seq-pad or nocyclic-seq", token);
+                throw Expected("zero-pad, random-pad, seq-pad, nocyclic-seq or esn", token);
         }
     }
 
@@ -352,7 +356,8 @@ internal sealed partial class SetkeyParser
         var auth = (AuthAlgorithm)(options.Authentication?.Algorithm.PfKeyId ?? 0);
         var encrypt = (EncryptAlgorithm)((options.Compression ?? options.Encryption)?.Algorithm.PfKeyId ?? 0);
         Fits(PfKeyMessageWriter.TryCreate(_buffer, new PfKeyHeader(MessageType.Add, saType, sequence, 0), out PfKeyMessageWriter writer));
-        Fits(writer.TryAddSa(new SaExtension(target.Spi, options.ReplayWindow, SaState.Mature, auth, encrypt, SaFlags.None)));
+        Fits(writer.TryAddSa(new SaExtension(
+            target.Spi, options.ReplayWindow, SaState.Mature, auth, encrypt, options.ExtendedSequenceNumbers ? SaFlags.Esn : SaFlags.None)));
         Fits(writer.TryAddSa2(new Sa2Extension(options.Mode, 0, options.ReqId)));
         Fits(writer.TryAddAddress(ExtensionType.AddressSrc, ToExtension(target.Source with { Port = 0 }, IpsecConstants.UlProtoAny)));
         Fits(writer.TryAddAddress(ExtensionType.AddressDst, ToExtension(target.Destination with { Port = 0 }, IpsecConstants.UlProtoAny)));

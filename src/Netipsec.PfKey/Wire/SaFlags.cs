@@ -46,6 +46,12 @@ public enum SaFlags : uint
     /// <summary>SADB_X_SAFLAGS_USED (Netipsec 0x2000; Solaris uses 0x80000000, Linux's NOECN).</summary>
     Used = 0x2000,
 
+    /// <summary>
+    /// SADB_X_SAFLAGS_ESN (Netipsec 0x400): the SA uses 64-bit extended sequence numbers (RFC 4303 §2.2.1), which
+    /// neither RFC 2367 nor Linux's PF_KEY can express (Linux has it only in XFRM netlink, XFRM_STATE_ESN).
+    /// </summary>
+    Esn = 0x400,
+
     /// <summary>SADB_SAFLAGS_NOPMTUDISC (Linux).</summary>
     NoPmtuDisc = 0x20000000,
 

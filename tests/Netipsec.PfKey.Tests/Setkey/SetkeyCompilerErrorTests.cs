@@ -52,7 +52,7 @@ public sealed class SetkeyCompilerErrorTests
         { "reqid not a number", "add 192.0.2.1 192.0.2.2 esp 4096 -u x -E null;", 1, 37, "expected a reqid, found 'x'" },
         { "zero-pad", "add 192.0.2.1 192.0.2.2 esp 4096 -f zero-pad -E null;", 1, 37, "zero-pad is not supported: ESP pads with 1, 2, 3, ... (RFC 4303 §2.4); use seq-pad or leave -f out" },
         { "random-pad", "add 192.0.2.1 192.0.2.2 esp 4096 -f random-pad -E null;", 1, 37, "random-pad is not supported: ESP pads with 1, 2, 3, ... (RFC 4303 §2.4); use seq-pad or leave -f out" },
-        { "unknown -f", "add 192.0.2.1 192.0.2.2 esp 4096 -f esn -E null;", 1, 37, "expected zero-pad, random-pad, seq-pad or nocyclic-seq, found 'esn'" },
+        { "unknown -f", "add 192.0.2.1 192.0.2.2 esp 4096 -f esp -E null;", 1, 37, "expected zero-pad, random-pad, seq-pad, nocyclic-seq or esn, found 'esp'" },
         { "nocyclic without replay", $"add 192.0.2.1 192.0.2.2 esp 4096 -f nocyclic-seq {Gcm};", 1, 37, "nocyclic-seq needs a replay window (-r N, N > 0): only an SA without anti-replay lets its sequence number cycle (RFC 4303 §3.3.3)" },
         { "soft above hard", $"add 192.0.2.1 192.0.2.2 esp 4096 -lh 60 -ls 120 {Gcm};", 1, 1, "the soft lifetime (-ls 120) exceeds the hard one (-lh 60)" },
         { "soft bytes above hard", $"add 192.0.2.1 192.0.2.2 esp 4096 -bh 60 -bs 120 {Gcm};", 1, 1, "the soft byte limit (-bs 120) exceeds the hard one (-bh 60)" },

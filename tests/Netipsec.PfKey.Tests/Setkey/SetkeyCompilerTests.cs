@@ -135,6 +135,15 @@ public sealed class SetkeyCompilerTests
         Assert.Equal(IpsecMode.Transport, sa2.Mode);
     }
 
+    [Fact]
+    public void Esn_sets_the_extended_sequence_number_flag_and_nothing_else()
+    {
+        Assert.True(Parse(Single($"add 192.0.2.1 192.0.2.2 esp 4096 -f esn -r 64 -E aes-gcm-16 {GcmKey};")).TryGetSa(out SaExtension withEsn));
+        Assert.Equal(SaFlags.Esn, withEsn.Flags);
+        Assert.True(Parse(Single($"add 192.0.2.1 192.0.2.2 esp 4096 -r 64 -E aes-gcm-16 {GcmKey};")).TryGetSa(out SaExtension without));
+        Assert.Equal(SaFlags.None, without.Flags);
+    }
+
     [Theory]
     [InlineData("any", IpsecMode.Any)]
     [InlineData("beet", IpsecMode.Beet)]

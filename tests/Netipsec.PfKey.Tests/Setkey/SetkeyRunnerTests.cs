@@ -1,9 +1,13 @@
 using Netipsec.Engine;
+using Netipsec.Packets;
 using Netipsec.PfKey.Channels;
 using Netipsec.PfKey.Service;
 using Netipsec.PfKey.Setkey;
 using Netipsec.PfKey.Wire;
+using Netipsec.States;
 using Netipsec.Transforms;
+
+using CoreSaFlags = Netipsec.States.SaFlags;
 
 namespace Netipsec.PfKey.Tests.Setkey;
 
@@ -18,9 +22,12 @@ public sealed class SetkeyRunnerTests : IDisposable
     private readonly InProcessPfKeyChannel _bystander;
     private readonly StringWriter _output = new();
 
+    private readonly XfrmEngine _engine;
+
     public SetkeyRunnerTests()
     {
-        _service = new PfKeyService(new XfrmEngine(_clock, XfrmTypeRegistry.CreateDefault()));
+        _engine = new XfrmEngine(_clock, XfrmTypeRegistry.CreateDefault());
+        _service = new PfKeyService(_engine);
         _channel = new InProcessPfKeyChannel(_service);
         _bystander = new InProcessPfKeyChannel(_service);
     }
@@ -69,6 +76,24 @@ public sealed class SetkeyRunnerTests : IDisposable
         Assert.Contains("192.0.2.2 192.0.2.1 \n\tah mode=transport spi=4097(0x00001001) reqid=0(0x00000000)\n\tA: hmac-sha256  30313233 34353637 38396162 63646566 30313233 34353637 38396162 63646566\n", text, StringComparison.Ordinal);
         Assert.Equal(2, text.Split("refcnt=0").Length - 1);
         Assert.EndsWith(" pid=4242 refcnt=0\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_esn_sa_is_installed_with_extended_sequence_numbers_and_dumps_its_flag()
+    {
+        Assert.True(Run($"add 192.0.2.1 192.0.2.2 esp 0x1000 -f esn -r 64 {Gcm};").Succeeded);
+        Assert.True(Run($"add 192.0.2.2 192.0.2.1 esp 0x1001 -r 64 {Gcm};").Succeeded);
+
+        Assert.Equal(SadStatus.Ok, _engine.States.Get(new SaId(IpAddress.Parse("192.0.2.2"), 0x1000, IpsecProtocol.Esp), out SecurityAssociation? esn));
+        Assert.True(esn!.ExtendedSequenceNumbers);
+        Assert.Equal(CoreSaFlags.None, esn.Flags);
+        Assert.Equal(SadStatus.Ok, _engine.States.Get(new SaId(IpAddress.Parse("192.0.2.1"), 0x1001, IpsecProtocol.Esp), out SecurityAssociation? plain));
+        Assert.False(plain!.ExtendedSequenceNumbers);
+
+        Assert.True(Run("dump esp;").Succeeded);
+        string[] blocks = _output.ToString().Split("sadb_seq=");
+        Assert.Contains("flags=0x00000400 state=mature", Assert.Single(blocks, block => block.Contains("spi=4096(", StringComparison.Ordinal)), StringComparison.Ordinal);
+        Assert.Contains("flags=0x00000000 state=mature", Assert.Single(blocks, block => block.Contains("spi=4097(", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
     [Fact]

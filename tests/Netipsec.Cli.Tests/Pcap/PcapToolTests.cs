@@ -42,6 +42,7 @@ public sealed class PcapToolTests : IDisposable
         ["aes-gcm-16"] = "-E aes-gcm-16 0x" + Hex(20, 0x10),
         ["aes-cbc/hmac-sha256"] = "-E aes-cbc 0x" + Hex(16, 0x20) + " -A hmac-sha256 0x" + Hex(32, 0x40),
         ["chacha20-poly1305"] = "-E chacha20-poly1305 0x" + Hex(36, 0x60),
+        ["aes-gcm-16 esn"] = "-f esn -E aes-gcm-16 0x" + Hex(20, 0x10),
     };
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -123,6 +124,20 @@ public sealed class PcapToolTests : IDisposable
         PcapCapture decrypted = Read("dec.pcap");
         Assert.Equal(encrypted.Records[0].Data, decrypted.Records[^1].Data);
         Assert.Equal(Capture(PcapLinkType.Raw, "transport").Records[0].Data, decrypted.Records[0].Data);
+    }
+
+    [Fact]
+    public void Esn_keys_put_the_high_sequence_bits_in_the_icv_so_keys_without_esn_fail_to_verify()
+    {
+        string esnKeys = Write("esn.conf", Config("transport", Suites["aes-gcm-16 esn"]));
+        string plainKeys = Write("plain.conf", Config("transport", Suites["aes-gcm-16"]));
+        WriteCapture("in.pcap", Capture(PcapLinkType.Raw, "transport"));
+        Assert.Equal(0, Run(PcapTool.Operation.Encrypt, esnKeys, Path("in.pcap"), Path("enc.pcap")).Code);
+
+        (int code, string errors) = Run(PcapTool.Operation.Decrypt, plainKeys, Path("enc.pcap"), Path("dec.pcap"));
+
+        Assert.Equal(0, code);
+        Assert.StartsWith("packet 1: not decrypted, left as it is: XfrmInStateProtoError", errors, StringComparison.Ordinal);
     }
 
     [Fact]

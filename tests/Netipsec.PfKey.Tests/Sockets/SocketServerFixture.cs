@@ -34,19 +34,19 @@ internal sealed class SocketServerFixture : IDisposable
     /// <summary>A client connected and already attached to the service, so copies to all reach it.</summary>
     public PfKeySocket Connect()
     {
-        int before = Server.Connections.Length;
+        HashSet<int> known = KnownConnections();
         PfKeySocket socket = PfKeySocket.Connect(Path);
-        WaitFor(() => Server.Connections.Length > before);
+        WaitForNewConnection(known);
         return socket;
     }
 
     /// <summary>A raw SEQPACKET connection, for packets <see cref="PfKeySocket"/> refuses to send.</summary>
     public Socket ConnectRaw()
     {
-        int before = Server.Connections.Length;
+        HashSet<int> known = KnownConnections();
         var socket = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
         socket.Connect(new UnixDomainSocketEndPoint(Path));
-        WaitFor(() => Server.Connections.Length > before);
+        WaitForNewConnection(known);
         return socket;
     }
 
@@ -58,6 +58,12 @@ internal sealed class SocketServerFixture : IDisposable
         Assert.True(length > 0, "no message arrived");
         return buffer[..length];
     }
+
+    // By id, not by count: another connection (a second server probing whether this one is alive) may close meanwhile.
+    private HashSet<int> KnownConnections() => [.. Server.Connections.Select(static connection => connection.Id)];
+
+    private void WaitForNewConnection(HashSet<int> known) =>
+        WaitFor(() => Server.Connections.Any(connection => !known.Contains(connection.Id)));
 
     public static void WaitFor(Func<bool> condition) => Assert.True(SpinWait.SpinUntil(condition, Wait), "timed out waiting");
 

@@ -19,10 +19,29 @@ internal sealed class RentedSlots
     }
 
     /// <summary>
+    /// Refills the slots for a loop's next batch. When the pool is dry — every packet in flight elsewhere (hold
+    /// queues, other loops), soon to come back — counts it, waits a millisecond and returns false.
+    /// </summary>
+    /// <param name="statistics">Where a dry pool is counted.</param>
+    /// <param name="available">How many leading slots hold a packet.</param>
+    public bool TryRefill(DaemonStatistics statistics, out int available)
+    {
+        available = Refill();
+        if (available > 0)
+        {
+            return true;
+        }
+
+        statistics.IncrementPoolExhausted();
+        Thread.Sleep(1);
+        return false;
+    }
+
+    /// <summary>
     /// Rents packets into the empty slots and returns how many leading slots hold one (fewer than the capacity only
     /// when the pool ran dry).
     /// </summary>
-    public int Refill()
+    private int Refill()
     {
         for (int i = 0; i < _slots.Length; i++)
         {
@@ -43,7 +62,7 @@ internal sealed class RentedSlots
     /// <summary>The first <paramref name="count"/> slots, for the device to fill.</summary>
     public Span<Packet> First(int count) => _slots.AsSpan(0, count);
 
-    /// <summary>Takes the packet in slot <paramref name="index"/>; the slot is refilled on the next <see cref="Refill"/>.</summary>
+    /// <summary>Takes the packet in slot <paramref name="index"/>; the slot is refilled on the next <see cref="TryRefill"/>.</summary>
     public Packet Take(int index)
     {
         Packet packet = _slots[index];

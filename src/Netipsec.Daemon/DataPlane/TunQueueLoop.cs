@@ -54,12 +54,8 @@ internal sealed class TunQueueLoop : IXfrmOutputSink
         {
             while (!stopping.IsCancellationRequested)
             {
-                int available = _slots.Refill();
-                if (available == 0)
+                if (!_slots.TryRefill(_statistics, out int available))
                 {
-                    // Every packet is in flight elsewhere (hold queues, other loops); they come back soon.
-                    _statistics.IncrementPoolExhausted();
-                    Thread.Sleep(1);
                     continue;
                 }
 

@@ -42,11 +42,8 @@ internal sealed class WireReceiveLoop : IXfrmInputSink
         {
             while (!stopping.IsCancellationRequested)
             {
-                int available = _slots.Refill();
-                if (available == 0)
+                if (!_slots.TryRefill(_statistics, out int available))
                 {
-                    _statistics.IncrementPoolExhausted();
-                    Thread.Sleep(1);
                     continue;
                 }
 

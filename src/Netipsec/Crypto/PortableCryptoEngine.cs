@@ -60,13 +60,9 @@ public sealed class PortableCryptoEngine : ICryptoEngine
         int saltLength = algorithm.SaltBits / 8;
         ReadOnlySpan<byte> cipherKey = keyMaterial[..^saltLength];
         ReadOnlySpan<byte> salt = keyMaterial[^saltLength..];
-        key = algorithm.Primitive switch
-        {
-            CryptoPrimitive.AesGcm => new PortableAesGcmKey(algorithm, cipherKey, salt),
-            CryptoPrimitive.AesCcm => new PortableAesCcmKey(algorithm, cipherKey, salt),
-            CryptoPrimitive.ChaCha20Poly1305 => new PortableChaCha20Poly1305Key(algorithm, cipherKey, salt),
-            _ => new PortableAesGmacKey(algorithm, cipherKey, salt),
-        };
+        key = algorithm.Primitive == CryptoPrimitive.AesGmac
+            ? new PortableAesGmacKey(algorithm, cipherKey, salt)
+            : new PortableBclAeadKey(algorithm, cipherKey, salt);
         return KeyCreateStatus.Created;
     }
 

@@ -80,143 +80,59 @@ public readonly ref struct PfKeyMessage
         return true;
     }
 
-    public bool TryGetSa(out SaExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.Sa, out ReadOnlySpan<byte> extension) && SaExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetSa(out SaExtension value) => TryRead(ExtensionType.Sa, SaExtension.TryRead, out value);
 
     /// <param name="type">LifetimeCurrent, LifetimeHard or LifetimeSoft.</param>
     /// <exception cref="ArgumentException"><paramref name="type"/> is not a lifetime extension.</exception>
-    public bool TryGetLifetime(ExtensionType type, out LifetimeExtension value)
-    {
-        value = default;
-        return TryGet(type, ExtensionKind.Lifetime, out ReadOnlySpan<byte> extension) && LifetimeExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetLifetime(ExtensionType type, out LifetimeExtension value) => TryRead(type, ExtensionKind.Lifetime, LifetimeExtension.TryRead, out value);
 
     /// <param name="type">One of the address extensions (SRC, DST, PROXY, NAT_T_OA, NATT_LOC/REM, INNER_SRC/DST).</param>
     /// <exception cref="ArgumentException"><paramref name="type"/> is not an address extension.</exception>
-    public bool TryGetAddress(ExtensionType type, out AddressExtension value)
-    {
-        value = default;
-        return TryGet(type, ExtensionKind.Address, out ReadOnlySpan<byte> extension) && AddressExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetAddress(ExtensionType type, out AddressExtension value) => TryRead(type, ExtensionKind.Address, AddressExtension.TryRead, out value);
 
     /// <param name="type">KeyAuth or KeyEncrypt.</param>
     /// <exception cref="ArgumentException"><paramref name="type"/> is not a key extension.</exception>
-    public bool TryGetKey(ExtensionType type, out KeyExtension value)
-    {
-        value = default;
-        return TryGet(type, ExtensionKind.Key, out ReadOnlySpan<byte> extension) && KeyExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetKey(ExtensionType type, out KeyExtension value) => TryRead(type, ExtensionKind.Key, KeyExtension.TryRead, out value);
 
     /// <param name="type">IdentitySrc or IdentityDst.</param>
     /// <exception cref="ArgumentException"><paramref name="type"/> is not an identity extension.</exception>
-    public bool TryGetIdentity(ExtensionType type, out IdentityExtension value)
-    {
-        value = default;
-        return TryGet(type, ExtensionKind.Identity, out ReadOnlySpan<byte> extension) && IdentityExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetIdentity(ExtensionType type, out IdentityExtension value) => TryRead(type, ExtensionKind.Identity, IdentityExtension.TryRead, out value);
 
-    public bool TryGetSensitivity(out SensitivityExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.Sensitivity, out ReadOnlySpan<byte> extension) && SensitivityExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetSensitivity(out SensitivityExtension value) => TryRead(ExtensionType.Sensitivity, SensitivityExtension.TryRead, out value);
 
-    public bool TryGetProposal(out ProposalExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.Proposal, out ReadOnlySpan<byte> extension) && ProposalExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetProposal(out ProposalExtension value) => TryRead(ExtensionType.Proposal, ProposalExtension.TryRead, out value);
 
     /// <param name="type">SupportedAuth or SupportedEncrypt.</param>
     /// <exception cref="ArgumentException"><paramref name="type"/> is not a supported-algorithms extension.</exception>
-    public bool TryGetSupported(ExtensionType type, out SupportedExtension value)
-    {
-        value = default;
-        return TryGet(type, ExtensionKind.Supported, out ReadOnlySpan<byte> extension) && SupportedExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetSupported(ExtensionType type, out SupportedExtension value) => TryRead(type, ExtensionKind.Supported, SupportedExtension.TryRead, out value);
 
-    public bool TryGetSpiRange(out SpiRangeExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.SpiRange, out ReadOnlySpan<byte> extension) && SpiRangeExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetSpiRange(out SpiRangeExtension value) => TryRead(ExtensionType.SpiRange, SpiRangeExtension.TryRead, out value);
 
-    public bool TryGetKmPrivate(out KmPrivateExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.KmPrivate, out ReadOnlySpan<byte> extension) && KmPrivateExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetKmPrivate(out KmPrivateExtension value) => TryRead(ExtensionType.KmPrivate, KmPrivateExtension.TryRead, out value);
 
-    public bool TryGetPolicy(out PolicyExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.Policy, out ReadOnlySpan<byte> extension) && PolicyExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetPolicy(out PolicyExtension value) => TryRead(ExtensionType.Policy, PolicyExtension.TryRead, out value);
 
-    public bool TryGetSa2(out Sa2Extension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.Sa2, out ReadOnlySpan<byte> extension) && Sa2Extension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetSa2(out Sa2Extension value) => TryRead(ExtensionType.Sa2, Sa2Extension.TryRead, out value);
 
-    public bool TryGetNatTType(out NatTTypeExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.NatTType, out ReadOnlySpan<byte> extension) && NatTTypeExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetNatTType(out NatTTypeExtension value) => TryRead(ExtensionType.NatTType, NatTTypeExtension.TryRead, out value);
 
     /// <param name="type">NatTSport or NatTDport.</param>
     /// <exception cref="ArgumentException"><paramref name="type"/> is not a NAT-T port extension.</exception>
-    public bool TryGetNatTPort(ExtensionType type, out NatTPortExtension value)
-    {
-        value = default;
-        return TryGet(type, ExtensionKind.NatTPort, out ReadOnlySpan<byte> extension) && NatTPortExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetNatTPort(ExtensionType type, out NatTPortExtension value) => TryRead(type, ExtensionKind.NatTPort, NatTPortExtension.TryRead, out value);
 
-    public bool TryGetSecurityContext(out SecurityContextExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.SecCtx, out ReadOnlySpan<byte> extension) && SecurityContextExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetSecurityContext(out SecurityContextExtension value) => TryRead(ExtensionType.SecCtx, SecurityContextExtension.TryRead, out value);
 
-    public bool TryGetKmAddress(out KmAddressExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.KmAddress, out ReadOnlySpan<byte> extension) && KmAddressExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetKmAddress(out KmAddressExtension value) => TryRead(ExtensionType.KmAddress, KmAddressExtension.TryRead, out value);
 
-    public bool TryGetFilter(out FilterExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.Filter, out ReadOnlySpan<byte> extension) && FilterExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetFilter(out FilterExtension value) => TryRead(ExtensionType.Filter, FilterExtension.TryRead, out value);
 
-    public bool TryGetEreg(out EregExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.Ereg, out ReadOnlySpan<byte> extension) && EregExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetEreg(out EregExtension value) => TryRead(ExtensionType.Ereg, EregExtension.TryRead, out value);
 
-    public bool TryGetEprop(out EpropExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.Eprop, out ReadOnlySpan<byte> extension) && EpropExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetEprop(out EpropExtension value) => TryRead(ExtensionType.Eprop, EpropExtension.TryRead, out value);
 
-    public bool TryGetKmCookie(out KmCookieExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.KmCookie, out ReadOnlySpan<byte> extension) && KmCookieExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetKmCookie(out KmCookieExtension value) => TryRead(ExtensionType.KmCookie, KmCookieExtension.TryRead, out value);
 
-    public bool TryGetPair(out PairExtension value)
-    {
-        value = default;
-        return TryGetExtension(ExtensionType.Pair, out ReadOnlySpan<byte> extension) && PairExtension.TryRead(extension, out value) == PfKeyParseError.None;
-    }
+    public bool TryGetPair(out PairExtension value) => TryRead(ExtensionType.Pair, PairExtension.TryRead, out value);
 
     internal static bool IsKnown(MessageType type) =>
         type is > MessageType.Reserved and <= MessageType.Migrate or >= MessageType.InverseAcquire and <= MessageType.DelPair;
@@ -308,13 +224,26 @@ public readonly ref struct PfKeyMessage
             : ExtensionLayout.Validate(kind, rest[..length]);
     }
 
-    private bool TryGet(ExtensionType type, ExtensionKind kind, out ReadOnlySpan<byte> extension)
+    /// <summary>Reads extension <paramref name="type"/>, which must be of <paramref name="kind"/> (a caller's mistake otherwise).</summary>
+    private bool TryRead<T>(ExtensionType type, ExtensionKind kind, ExtensionReader<T> read, out T value)
+        where T : allows ref struct
     {
         if (ExtensionLayout.KindOf(type) != kind)
         {
             throw new ArgumentException($"{type} is not a {kind} extension.", nameof(type));
         }
 
-        return TryGetExtension(type, out extension);
+        return TryRead(type, read, out value);
     }
+
+    // TryParse has validated every extension, so a read failing here means the extension is absent.
+    private bool TryRead<T>(ExtensionType type, ExtensionReader<T> read, out T value)
+        where T : allows ref struct
+    {
+        value = default!;
+        return TryGetExtension(type, out ReadOnlySpan<byte> extension) && read(extension, out value) == PfKeyParseError.None;
+    }
+
+    private delegate PfKeyParseError ExtensionReader<T>(ReadOnlySpan<byte> extension, out T value)
+        where T : allows ref struct;
 }

@@ -8,7 +8,7 @@
  *
  *   message types     32 and up   (Linux stops at SADB_X_MIGRATE = 24)
  *   extension types   32 and up   (Linux stops at SADB_X_EXT_FILTER = 26)
- *   SA flags          bits Linux leaves free (Linux uses bits 0, 29, 30 and 31)
+ *   SA flags          bits Linux leaves free (Linux uses bits 0, 29, 30 and 31), KAME's padding bits included
  *   diagnostics       0..79, carried in sadb_msg_reserved of a reply (Linux leaves that field zero)
  *
  * All multi-byte fields are in host byte order except SPIs, ports and addresses, which are in network order,
@@ -64,6 +64,16 @@
 #define SADB_X_SAFLAGS_UNIQUE		0x1000
 /* The SA uses 64-bit extended sequence numbers (RFC 4303); Linux can say so only over XFRM netlink. */
 #define SADB_X_SAFLAGS_ESN		0x400
+/*
+ * ESP padding (RFC 4303 section 2.4), with KAME's names and values so KAME/ipsec-tools code builds unchanged: the two
+ * bits below 0x400 form a field; 0 is the default 1, 2, 3, ... which the receiver checks, either other value makes
+ * the sender pad with random bytes or zeros and the receiver accept any padding. Both bits set is invalid (EINVAL),
+ * and so is either bit on an SA other than ESP.
+ */
+#define SADB_X_EXT_PSEQ			0x0000	/* 1, 2, 3, ... (setkey -f seq-pad) */
+#define SADB_X_EXT_PRAND		0x0100	/* random bytes (setkey -f random-pad) */
+#define SADB_X_EXT_PZERO		0x0200	/* zeros (setkey -f zero-pad) */
+#define SADB_X_EXT_PMASK		0x0300	/* the padding field */
 /* Flags whose meaning belongs to the authentication algorithm. */
 #define SADB_X_SAFLAGS_AALG1		0x800
 #define SADB_X_SAFLAGS_AALG2		0x10000000

@@ -9,7 +9,7 @@ namespace Netipsec.Daemon.Config;
 /// </summary>
 internal static class ConfigurationEquality
 {
-    /// <summary>Same addresses, mode, algorithms and keys, flags, replay, ESN, selector, lifetimes and encapsulation.</summary>
+    /// <summary>Same addresses, mode, algorithms and keys, flags, replay, ESN, padding, selector, lifetimes and encapsulation.</summary>
     public static bool SameState(SecurityAssociation installed, SecurityAssociation wanted) =>
         installed.Id == wanted.Id
         && installed.Source == wanted.Source
@@ -21,6 +21,7 @@ internal static class ConfigurationEquality
         && (installed.Flags & ~SaFlags.Used) == (wanted.Flags & ~SaFlags.Used)
         && installed.ReplayWindowSize == wanted.ReplayWindowSize
         && installed.ExtendedSequenceNumbers == wanted.ExtendedSequenceNumbers
+        && installed.Padding == wanted.Padding
         && Equals(installed.InnerSelector, wanted.InnerSelector)
         && installed.SoftLimits == wanted.SoftLimits
         && installed.HardLimits == wanted.HardLimits

@@ -119,7 +119,7 @@ internal static class SaReplyWriter
             (WireSaState)sa.State,
             (AuthAlgorithm)(sa.Authentication?.Id ?? 0),
             (EncryptAlgorithm)(encrypt?.Id ?? 0),
-            (WireSaFlags)(uint)sa.Flags | (sa.ExtendedSequenceNumbers ? WireSaFlags.Esn : WireSaFlags.None));
+            (WireSaFlags)(uint)sa.Flags | (sa.ExtendedSequenceNumbers ? WireSaFlags.Esn : WireSaFlags.None) | PaddingConversion.ToFlags(sa.Padding));
     }
 
     private static void AddKey(ref PfKeyMessageWriter writer, ExtensionType type, SaAlgorithm? algorithm)

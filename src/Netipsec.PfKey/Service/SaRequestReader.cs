@@ -24,7 +24,7 @@ internal static class SaRequestReader
         WireSaFlags.Pfs | WireSaFlags.NoReplay | WireSaFlags.Inbound | WireSaFlags.Outbound | WireSaFlags.Paired
         | WireSaFlags.Tunnel | WireSaFlags.NattRem | WireSaFlags.NattLoc | WireSaFlags.Km1 | WireSaFlags.Km2
         | WireSaFlags.Km3 | WireSaFlags.Km4 | WireSaFlags.Ealg1 | WireSaFlags.Ealg2 | WireSaFlags.Aalg1
-        | WireSaFlags.Aalg2 | WireSaFlags.Unique | WireSaFlags.Esn;
+        | WireSaFlags.Aalg2 | WireSaFlags.Unique | WireSaFlags.Esn | PaddingConversion.Mask;
 
     /// <summary>UDP_ENCAP_ESPINUDP (RFC 3948), the only encapsulation <see cref="NatTraversalEncapsulation"/> has.</summary>
     private const byte EspInUdp = 2;
@@ -36,7 +36,7 @@ internal static class SaRequestReader
         message.TryGetAddress(ExtensionType.AddressSrc, out AddressExtension source);
         message.TryGetAddress(ExtensionType.AddressDst, out AddressExtension destination);
 
-        PfKeyResult result = CheckStateAndFlags(header);
+        PfKeyResult result = CheckStateAndFlags(header, protocol);
         if (!result.IsSuccess)
         {
             return result;
@@ -66,9 +66,10 @@ internal static class SaRequestReader
             Authentication = authentication,
             Encryption = encryption,
             Compression = compression,
-            // ESN is a property of the SA in the core, not one of the flags it stores as PF_KEY carries them.
-            Flags = (CoreSaFlags)(uint)(header.Flags & ~WireSaFlags.Esn),
+            // ESN and padding are properties of the SA in the core, not flags it stores as PF_KEY carries them.
+            Flags = (CoreSaFlags)(uint)(header.Flags & ~(WireSaFlags.Esn | PaddingConversion.Mask)),
             ExtendedSequenceNumbers = (header.Flags & WireSaFlags.Esn) != 0,
+            Padding = PaddingConversion.ToCore(header.Flags),
             // RFC 3173: IPComp has no sequence numbers, so its replay field means nothing (Linux ignores it too).
             ReplayWindowSize = protocol == IpsecProtocol.IpComp ? 0 : header.ReplayWindow,
             InnerSelector = ReadInnerSelector(message),
@@ -95,7 +96,7 @@ internal static class SaRequestReader
         return ModeMapping.TryToCore(sa2.Mode, allowAny: true, out mode) ? PfKeyResult.Success : PfKeyResult.Invalid();
     }
 
-    private static PfKeyResult CheckStateAndFlags(SaExtension header)
+    private static PfKeyResult CheckStateAndFlags(SaExtension header, IpsecProtocol protocol)
     {
         // A request describes an SA to install: it can only be larval (the RFC's "leave it 0") or mature.
         if (header.State is not (WireSaState.Larval or WireSaState.Mature))
@@ -104,6 +105,14 @@ internal static class SaRequestReader
         }
 
         if ((header.Flags & ~SettableFlags) != 0)
+        {
+            return PfKeyResult.Invalid(PfKeyDiagnostic.BadSaFlags);
+        }
+
+        // Random and zero padding exclude each other; AH and IPComp have no padding to choose (RFC 4302, RFC 3173), and
+        // accepting the flag there would promise something the SA never does.
+        WireSaFlags padding = header.Flags & PaddingConversion.Mask;
+        if (padding == PaddingConversion.Mask || (padding != 0 && protocol != IpsecProtocol.Esp))
         {
             return PfKeyResult.Invalid(PfKeyDiagnostic.BadSaFlags);
         }

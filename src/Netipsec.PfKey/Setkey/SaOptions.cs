@@ -1,5 +1,6 @@
 using Netipsec.Crypto;
 using Netipsec.PfKey.Wire;
+using EspPadding = Netipsec.States.EspPadding;
 
 namespace Netipsec.PfKey.Setkey;
 
@@ -25,6 +26,12 @@ internal sealed class SaOptions
 
     /// <summary><c>-f esn</c>: 64-bit extended sequence numbers (Netipsec's SADB_X_SAFLAGS_ESN).</summary>
     public bool ExtendedSequenceNumbers { get; set; }
+
+    /// <summary><c>-f seq-pad</c>, <c>-f zero-pad</c> or <c>-f random-pad</c>: what ESP writes into its padding.</summary>
+    public EspPadding Padding { get; set; }
+
+    /// <summary>Where the padding was chosen, to refuse a second, different choice and padding on AH or IPComp.</summary>
+    public SetkeyToken? PaddingToken { get; set; }
 
     public AlgorithmChoice? Encryption { get; set; }
 

@@ -1,7 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using Netipsec.Crypto;
+using Netipsec.PfKey.Service;
 using Netipsec.PfKey.Wire;
+using EspPadding = Netipsec.States.EspPadding;
 
 namespace Netipsec.PfKey.Setkey;
 
@@ -149,18 +151,25 @@ internal sealed partial class SetkeyParser
     };
 
     /// <summary>
-    /// <c>-f</c>: ESP pads with 1, 2, 3, ... (RFC 4303 §2.4), which is seq-pad; and the sequence number never cycles
-    /// on an SA with anti-replay (RFC 4303 §3.3.3), which is nocyclic-seq once a replay window is set. <c>esn</c>
-    /// (Netipsec's) asks for 64-bit extended sequence numbers.
+    /// <c>-f</c>: what ESP's padding holds (seq-pad, the RFC 4303 §2.4 default 1, 2, 3, ...; zero-pad; random-pad,
+    /// KAME's SADB_X_EXT_PZERO and PRAND); that the sequence number never cycles on an SA with anti-replay (RFC 4303
+    /// §3.3.3), which is nocyclic-seq once a replay window is set; and <c>esn</c> (Netipsec's) for 64-bit extended
+    /// sequence numbers. KAME ORs repeated padding flags, so zero-pad with random-pad would set both bits, which the
+    /// kernel refuses: two different padding choices are refused here, where the line can be named.
     /// </summary>
     private static void ParseFlag(SetkeyToken token, SaOptions options)
     {
         switch (token.Text)
         {
             case "seq-pad":
+                ChoosePadding(token, EspPadding.Sequential, options);
                 break;
-            case "zero-pad" or "random-pad":
-                throw SetkeySyntaxException.At(token, $"{token.Text} is not supported: ESP pads with 1, 2, 3, ... (RFC 4303 §2.4); use seq-pad or leave -f out");
+            case "zero-pad":
+                ChoosePadding(token, EspPadding.Zero, options);
+                break;
+            case "random-pad":
+                ChoosePadding(token, EspPadding.Random, options);
+                break;
             case "nocyclic-seq":
                 options.NoCyclicSequence = token;
                 break;
@@ -170,6 +179,17 @@ internal sealed partial class SetkeyParser
             default:
                 throw Expected("zero-pad, random-pad, seq-pad, nocyclic-seq or esn", token);
         }
+    }
+
+    private static void ChoosePadding(SetkeyToken token, EspPadding padding, SaOptions options)
+    {
+        if (options.PaddingToken is { } earlier && options.Padding != padding)
+        {
+            throw SetkeySyntaxException.At(token, $"-f {token.Text} contradicts -f {earlier.Text} given before: an SA pads one way only");
+        }
+
+        options.Padding = padding;
+        options.PaddingToken = token;
     }
 
     private void ParseLifetime(SetkeyToken option, SaOptions options)
@@ -324,6 +344,11 @@ internal sealed partial class SetkeyParser
             throw SetkeySyntaxException.At(extra.Option, $"{options.Encryption.Algorithm.Name} authenticates by itself (RFC 4303 §3.2.3): remove -A");
         }
 
+        if (options.PaddingToken is { } padding && options.Padding != EspPadding.Sequential && saType != SaType.Esp)
+        {
+            throw SetkeySyntaxException.At(padding, $"{padding.Text} belongs to esp: {target.ProtocolToken.Text} has no padding to choose");
+        }
+
         if (options.NoCyclicSequence is { } noCyclic && (options.ReplayWindow == 0 || saType == SaType.IpComp))
         {
             throw SetkeySyntaxException.At(noCyclic, "nocyclic-seq needs a replay window (-r N, N > 0): only an SA without anti-replay lets its sequence number cycle (RFC 4303 §3.3.3)");
@@ -357,7 +382,12 @@ internal sealed partial class SetkeyParser
         var encrypt = (EncryptAlgorithm)((options.Compression ?? options.Encryption)?.Algorithm.PfKeyId ?? 0);
         Fits(PfKeyMessageWriter.TryCreate(_buffer, new PfKeyHeader(MessageType.Add, saType, sequence, 0), out PfKeyMessageWriter writer));
         Fits(writer.TryAddSa(new SaExtension(
-            target.Spi, options.ReplayWindow, SaState.Mature, auth, encrypt, options.ExtendedSequenceNumbers ? SaFlags.Esn : SaFlags.None)));
+            target.Spi,
+            options.ReplayWindow,
+            SaState.Mature,
+            auth,
+            encrypt,
+            (options.ExtendedSequenceNumbers ? SaFlags.Esn : SaFlags.None) | PaddingConversion.ToFlags(options.Padding))));
         Fits(writer.TryAddSa2(new Sa2Extension(options.Mode, 0, options.ReqId)));
         Fits(writer.TryAddAddress(ExtensionType.AddressSrc, ToExtension(target.Source with { Port = 0 }, IpsecConstants.UlProtoAny)));
         Fits(writer.TryAddAddress(ExtensionType.AddressDst, ToExtension(target.Destination with { Port = 0 }, IpsecConstants.UlProtoAny)));

@@ -3,7 +3,8 @@ namespace Netipsec.PfKey.Wire;
 /// <summary>
 /// <c>sadb_sa_flags</c>. <see cref="Pfs"/>, <see cref="NoPmtuDisc"/>, <see cref="DecapDscp"/> and <see cref="NoEcn"/>
 /// are Linux's; the rest are the Solaris flags, placed by <c>include/netipsec/pfkeyv2_ext.h</c> in bits Linux leaves
-/// free (Solaris's values for USED, UNIQUE and AALG1 collide with Linux's bits 29-31, so those three moved down).
+/// free (Solaris's values for USED, UNIQUE and AALG1 collide with Linux's bits 29-31, so those three moved down), plus
+/// Netipsec's ESN and KAME's two padding bits.
 /// </summary>
 [Flags]
 #pragma warning disable CA1711 // The PF_KEY name of the field (sadb_sa_flags).
@@ -51,6 +52,15 @@ public enum SaFlags : uint
     /// neither RFC 2367 nor Linux's PF_KEY can express (Linux has it only in XFRM netlink, XFRM_STATE_ESN).
     /// </summary>
     Esn = 0x400,
+
+    /// <summary>
+    /// SADB_X_EXT_PRAND (KAME 0x0100): ESP pads with random bytes (setkey <c>-f random-pad</c>). With
+    /// <see cref="PaddingZero"/> it forms KAME's padding field SADB_X_EXT_PMASK, where 0 is SADB_X_EXT_PSEQ (1, 2, 3, ...).
+    /// </summary>
+    PaddingRandom = 0x100,
+
+    /// <summary>SADB_X_EXT_PZERO (KAME 0x0200): ESP pads with zeros (setkey <c>-f zero-pad</c>).</summary>
+    PaddingZero = 0x200,
 
     /// <summary>SADB_SAFLAGS_NOPMTUDISC (Linux).</summary>
     NoPmtuDisc = 0x20000000,

@@ -1,11 +1,14 @@
 using System.Globalization;
+using Netipsec.Crypto;
 using Netipsec.States;
 
 namespace Netipsec.Diagnostics;
 
 /// <summary>
 /// Writes SAs the way <c>ip -s xfrm state</c> lays them out, for the CLI's demo and the daemon's <c>show state</c>.
-/// Key material is never printed.
+/// Algorithms carry their Linux crypto API names (<c>aead rfc4106(gcm(aes))</c>, <c>enc cbc(aes)</c>,
+/// <c>auth-trunc hmac(sha256)</c>, <c>comp deflate</c>). Key material is never printed: where ip-xfrm shows the key
+/// this writes what <c>ip xfrm state list nokeys</c> writes, <c>&lt;&lt;Keys hidden&gt;&gt;</c>, then the key size.
 /// </summary>
 public static class StateFormatter
 {
@@ -16,10 +19,10 @@ public static class StateFormatter
         ArgumentNullException.ThrowIfNull(sa);
         output.WriteLine($"src {sa.Source} dst {sa.Destination}");
         output.WriteLine(Invariant($"\tproto {Lower(sa.Protocol)} spi 0x{sa.Spi:x8} reqid {sa.ReqId} mode {Lower(sa.Mode)} state {Lower(sa.State)}"));
-        output.WriteLine(Invariant($"\treplay-window {sa.ReplayWindowSize} flags 0x{(uint)sa.Flags:x8}{(sa.ExtendedSequenceNumbers ? " esn" : "")}"));
-        WriteAlgorithm(output, "enc", sa.Encryption);
-        WriteAlgorithm(output, "auth", sa.Authentication);
-        WriteAlgorithm(output, "comp", sa.Compression);
+        output.WriteLine(Invariant($"\treplay-window {sa.ReplayWindowSize} flags 0x{(uint)sa.Flags:x8}{(sa.ExtendedSequenceNumbers ? " esn" : "")}{PaddingName(sa.Padding)}"));
+        WriteAlgorithm(output, PfKeyAlgorithmSpace.Encryption, sa.Encryption);
+        WriteAlgorithm(output, PfKeyAlgorithmSpace.Authentication, sa.Authentication);
+        WriteAlgorithm(output, PfKeyAlgorithmSpace.Compression, sa.Compression);
         if (sa.CryptoEngine is { } engine)
         {
             output.WriteLine($"\tengine {engine}");
@@ -40,14 +43,38 @@ public static class StateFormatter
         output.WriteLine(Invariant($"\tstats: replay-window {statistics.ReplayWindow} replay {statistics.Replay} failed {statistics.IntegrityFailures}"));
     }
 
-    private static void WriteAlgorithm(TextWriter output, string kind, SaAlgorithm? algorithm)
+    /// <summary>
+    /// One algorithm line as ip-xfrm prints it: the kind (aead, enc, auth-trunc, comp), the Linux crypto API name, the
+    /// hidden key with its size in bits, and for aead and auth-trunc the ICV length in bits. An algorithm Linux has no
+    /// name for (AH's AES-GMAC) shows its setkey name; an id the table does not know shows as alg#ID.
+    /// </summary>
+    private static void WriteAlgorithm(TextWriter output, PfKeyAlgorithmSpace space, SaAlgorithm? algorithm)
     {
-        // Algorithm names come with the algorithm table; until then the PF_KEY id and key size are what is known.
-        if (algorithm is not null)
+        if (algorithm is null)
         {
-            output.WriteLine(Invariant($"\t{kind} alg #{algorithm.Id} {algorithm.KeyBits}-bit key"));
+            return;
         }
+
+        AlgorithmTable.TryGetByPfKeyId(space, algorithm.Id, out AlgorithmInfo? info);
+        string kind = (space, info?.Kind) switch
+        {
+            (PfKeyAlgorithmSpace.Encryption, AlgorithmKind.Aead) => "aead",
+            (PfKeyAlgorithmSpace.Encryption, _) => "enc",
+            (PfKeyAlgorithmSpace.Authentication, _) => "auth-trunc",
+            _ => "comp",
+        };
+        string name = info is null ? Invariant($"alg#{algorithm.Id}") : info.XfrmName ?? info.Name;
+        string key = algorithm.KeyBits == 0 ? string.Empty : Invariant($" <<Keys hidden>> ({algorithm.KeyBits} bits)");
+        string icv = kind is "aead" or "auth-trunc" && info is not null ? Invariant($" {info.IcvLength * 8}") : string.Empty;
+        output.WriteLine($"\t{kind} {name}{key}{icv}");
     }
+
+    private static string PaddingName(EspPadding padding) => padding switch
+    {
+        EspPadding.Zero => " zero-pad",
+        EspPadding.Random => " random-pad",
+        _ => string.Empty,
+    };
 
     internal static string Limits(LifetimeLimits limits) => limits.IsUnlimited
         ? "none"

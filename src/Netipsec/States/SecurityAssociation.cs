@@ -105,6 +105,12 @@ public sealed partial class SecurityAssociation
     /// </summary>
     public int TfcPadding { get; init; }
 
+    /// <summary>
+    /// What the ESP padding bytes hold (PF_KEY's SADB_X_EXT_PRAND / SADB_X_EXT_PZERO flags); ESP only, since AH and
+    /// IPComp have no padding to choose. The receiver checks the padding only of a <see cref="EspPadding.Sequential"/> SA.
+    /// </summary>
+    public EspPadding Padding { get; init; }
+
     /// <summary>UDP encapsulation for NAT traversal (ESP only), or null. An update may replace it.</summary>
     public NatTraversalEncapsulation? NatTraversal
     {
@@ -226,6 +232,7 @@ public sealed partial class SecurityAssociation
             && SoftLimits.FitsWithin(HardLimits)
             && (InnerSelector is null || Mode != XfrmMode.Transport)
             && (TfcPadding == 0 || (TfcPadding is > 0 and <= MaxTfcPadding && Protocol == IpsecProtocol.Esp && Mode == XfrmMode.Tunnel))
+            && (Padding == EspPadding.Sequential || (Enum.IsDefined(Padding) && Protocol == IpsecProtocol.Esp))
             && (NatTraversal is null || (Protocol == IpsecProtocol.Esp && NatTraversal.IsValid));
     }
 
@@ -241,6 +248,7 @@ public sealed partial class SecurityAssociation
         && ReplayWindowSize == other.ReplayWindowSize
         && ExtendedSequenceNumbers == other.ExtendedSequenceNumbers
         && TfcPadding == other.TfcPadding
+        && Padding == other.Padding
         && Equals(InnerSelector, other.InnerSelector);
 
     private static bool SameAlgorithm(SaAlgorithm? installed, SaAlgorithm? proposed) =>

@@ -43,6 +43,8 @@ public sealed class PcapToolTests : IDisposable
         ["aes-cbc/hmac-sha256"] = "-E aes-cbc 0x" + Hex(16, 0x20) + " -A hmac-sha256 0x" + Hex(32, 0x40),
         ["chacha20-poly1305"] = "-E chacha20-poly1305 0x" + Hex(36, 0x60),
         ["aes-gcm-16 esn"] = "-f esn -E aes-gcm-16 0x" + Hex(20, 0x10),
+        ["aes-gcm-16 random-pad"] = "-f random-pad -E aes-gcm-16 0x" + Hex(20, 0x10),
+        ["aes-cbc/hmac-sha256 zero-pad"] = "-f zero-pad -E aes-cbc 0x" + Hex(16, 0x20) + " -A hmac-sha256 0x" + Hex(32, 0x40),
     };
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
@@ -138,6 +140,29 @@ public sealed class PcapToolTests : IDisposable
 
         Assert.Equal(0, code);
         Assert.StartsWith("packet 1: not decrypted, left as it is: XfrmInStateProtoError", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Random_padding_differs_run_to_run_and_keys_expecting_sequential_padding_refuse_it()
+    {
+        string randomKeys = Write("random.conf", Config("transport", Suites["aes-gcm-16 random-pad"]));
+        string sequentialKeys = Write("seq.conf", Config("transport", "-f seq-pad " + Suites["aes-gcm-16"]));
+        WriteCapture("in.pcap", Capture(PcapLinkType.Raw, "transport"));
+
+        // AES-GCM's IV counter starts afresh each run, so two runs differ only where the padding is random: packets 1
+        // and 2 (UDP of 108 bytes, TCP of 720) carry 2 bytes of it each, so a chance match is a 1 in 2^32 event.
+        Assert.Equal(0, Run(PcapTool.Operation.Encrypt, randomKeys, Path("in.pcap"), Path("random1.pcap")).Code);
+        Assert.Equal(0, Run(PcapTool.Operation.Encrypt, randomKeys, Path("in.pcap"), Path("random2.pcap")).Code);
+        Assert.Equal(0, Run(PcapTool.Operation.Encrypt, sequentialKeys, Path("in.pcap"), Path("seq1.pcap")).Code);
+        Assert.Equal(0, Run(PcapTool.Operation.Encrypt, sequentialKeys, Path("in.pcap"), Path("seq2.pcap")).Code);
+        Assert.Equal(File.ReadAllBytes(Path("seq1.pcap")), File.ReadAllBytes(Path("seq2.pcap")));
+        Assert.NotEqual(File.ReadAllBytes(Path("random1.pcap")), File.ReadAllBytes(Path("random2.pcap")));
+        Assert.Equal(Read("random1.pcap").Records[0].Data.Length, Read("seq1.pcap").Records[0].Data.Length);
+
+        (int code, string errors) = Run(PcapTool.Operation.Decrypt, sequentialKeys, Path("random1.pcap"), Path("dec.pcap"));
+
+        Assert.Equal(0, code);
+        Assert.Contains(": not decrypted, left as it is: XfrmInStateProtoError", errors, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -110,6 +110,22 @@ public sealed class ConfigurationLoaderTests
     }
 
     [Fact]
+    public void A_changed_padding_option_replaces_only_that_SA()
+    {
+        Assert.True(_loader.ApplySource(Tunnel, "west.conf").Succeeded);
+        SecurityAssociation unchanged = State(0x2002);
+        SecurityAssociation old = State(0x1001);
+
+        ConfigurationOutcome outcome = _loader.ApplySource(
+            Tunnel.Replace("esp 0x1001 -m tunnel", "esp 0x1001 -m tunnel -f random-pad", StringComparison.Ordinal), "west.conf");
+
+        Assert.Equal((1, 1, 4), (outcome.Added, outcome.Removed, outcome.Kept));
+        Assert.Same(unchanged, State(0x2002));
+        Assert.NotSame(old, State(0x1001));
+        Assert.Equal(EspPadding.Random, State(0x1001).Padding);
+    }
+
+    [Fact]
     public void What_went_from_the_file_goes_from_the_databases_and_what_is_new_comes()
     {
         Assert.True(_loader.ApplySource(Tunnel, "west.conf").Succeeded);

@@ -166,6 +166,50 @@ public sealed class PfKeyServiceSaTests
         Assert.Equal(EncryptAlgorithm.AesGcmIcv16, sa.Encrypt);
     }
 
+    [Theory]
+    [InlineData(SaFlags.None, EspPadding.Sequential)]
+    [InlineData(SaFlags.PaddingZero, EspPadding.Zero)]
+    [InlineData(SaFlags.PaddingRandom, EspPadding.Random)]
+    [InlineData(SaFlags.PaddingRandom | SaFlags.Esn | SaFlags.Pfs, EspPadding.Random)]
+    public void PaddingFlagsInstallThePaddingModeAndComeBackInAddGetAndDump(SaFlags flags, EspPadding padding)
+    {
+        _harness.Succeeds(Build(MessageType.Add, SaType.Esp, 1, (ref PfKeyMessageWriter writer) =>
+        {
+            AddIdentity(ref writer, 0x1000, flags: flags);
+            Assert.True(writer.TryAddKey(ExtensionType.KeyEncrypt, new KeyExtension(GcmKey)));
+        }));
+
+        Assert.Equal(SadStatus.Ok, _harness.Engine.States.Get(new SaId(Peer, 0x1000, IpsecProtocol.Esp), out SecurityAssociation? sa));
+        Assert.Equal(padding, sa!.Padding);
+        Assert.Equal((Netipsec.States.SaFlags)(uint)(flags & SaFlags.Pfs), sa.Flags); // the padding bits are not stored as flags
+        Assert.True(Parse(_harness.Sender.Received[^1]).TryGetSa(out SaExtension added));
+        Assert.Equal(flags, added.Flags);
+
+        _harness.Succeeds(ById(MessageType.Get, 0x1000, sequence: 3));
+        Assert.True(Parse(_harness.Sender.Received[^1]).TryGetSa(out SaExtension got));
+        Assert.Equal(flags, got.Flags);
+
+        _harness.Succeeds(Build(MessageType.Dump, SaType.Esp, 4));
+        Assert.True(Parse(_harness.Sender.Received[^1]).TryGetSa(out SaExtension dumped));
+        Assert.Equal(flags, dumped.Flags);
+    }
+
+    [Fact]
+    public void AnUpdateMayNotChangeTheSasPadding()
+    {
+        _harness.Succeeds(EspAdd(0x1000));
+
+        byte[] update = Build(MessageType.Update, SaType.Esp, 2, (ref PfKeyMessageWriter writer) =>
+        {
+            AddIdentity(ref writer, 0x1000, flags: SaFlags.PaddingZero);
+            Assert.True(writer.TryAddKey(ExtensionType.KeyEncrypt, new KeyExtension(GcmKey)));
+        });
+        _harness.Fails(update, PfKeyErrno.InvalidArgument, PfKeyDiagnostic.None); // a mature SA's keying is fixed
+
+        Assert.Equal(SadStatus.Ok, _harness.Engine.States.Get(new SaId(Peer, 0x1000, IpsecProtocol.Esp), out SecurityAssociation? sa));
+        Assert.Equal(EspPadding.Sequential, sa!.Padding);
+    }
+
     [Fact]
     public void GetOfAnUnknownSaIsSaNotFound() =>
         _harness.Fails(ById(MessageType.Get, 0x1000), PfKeyErrno.NoSuchEntity, PfKeyDiagnostic.SaNotFound);

@@ -188,6 +188,10 @@ public sealed class PfKeyServiceValidationTests
         { "ADD with a reserved flag", Sa(flags: SaFlags.Kres1, extend: EncryptKey()), Einval, PfKeyDiagnostic.BadSaFlags },
         { "ADD with Linux's NOECN", Sa(flags: SaFlags.NoEcn, extend: EncryptKey()), Einval, PfKeyDiagnostic.BadSaFlags },
         { "ADD both inbound and outbound", Sa(flags: SaFlags.Inbound | SaFlags.Outbound, extend: EncryptKey()), Einval, PfKeyDiagnostic.BadSaDirection },
+        { "ADD with random and zero padding", Sa(flags: SaFlags.PaddingRandom | SaFlags.PaddingZero, extend: EncryptKey()), Einval, PfKeyDiagnostic.BadSaFlags },
+        { "UPDATE with random and zero padding", Sa(type: MessageType.Update, flags: SaFlags.PaddingRandom | SaFlags.PaddingZero, extend: EncryptKey()), Einval, PfKeyDiagnostic.BadSaFlags },
+        { "AH with zero padding", Sa(saType: SaType.Ah, auth: AuthAlgorithm.Sha1Hmac, encrypt: EncryptAlgorithm.None, flags: SaFlags.PaddingZero, extend: AuthKey(160)), Einval, PfKeyDiagnostic.BadSaFlags },
+        { "IPComp with random padding", Sa(saType: SaType.IpComp, encrypt: (EncryptAlgorithm)CompressAlgorithm.Deflate, flags: SaFlags.PaddingRandom), Einval, PfKeyDiagnostic.BadSaFlags },
 
         // Algorithms and keys (AlgorithmTable).
         { "unknown encryption algorithm", Sa(encrypt: (EncryptAlgorithm)99, extend: EncryptKey()), Einval, PfKeyDiagnostic.BadEalg },

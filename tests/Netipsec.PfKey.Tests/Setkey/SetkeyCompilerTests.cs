@@ -145,6 +145,29 @@ public sealed class SetkeyCompilerTests
     }
 
     [Theory]
+    [InlineData("", SaFlags.None)]
+    [InlineData("-f seq-pad", SaFlags.None)]
+    [InlineData("-f zero-pad", SaFlags.PaddingZero)]
+    [InlineData("-f random-pad", SaFlags.PaddingRandom)]
+    [InlineData("-f random-pad -f random-pad", SaFlags.PaddingRandom)]
+    [InlineData("-f zero-pad -f esn", SaFlags.PaddingZero | SaFlags.Esn)]
+    public void Padding_options_set_kames_padding_bits(string options, SaFlags expected)
+    {
+        Assert.True(Parse(Single($"add 192.0.2.1 192.0.2.2 esp 4096 {options} -r 64 -E aes-gcm-16 {GcmKey};")).TryGetSa(out SaExtension sa));
+
+        Assert.Equal(expected, sa.Flags);
+    }
+
+    [Fact]
+    public void Seq_pad_is_the_default_and_fits_every_protocol()
+    {
+        Assert.True(Parse(Single("add 192.0.2.1 192.0.2.2 ah 4096 -f seq-pad -A hmac-sha1 0x0102030405060708090a0b0c0d0e0f1011121314;")).TryGetSa(out SaExtension ah));
+        Assert.Equal(SaFlags.None, ah.Flags);
+        Assert.True(Parse(Single("add 192.0.2.1 192.0.2.2 ipcomp 4096 -f seq-pad -C deflate;")).TryGetSa(out SaExtension ipcomp));
+        Assert.Equal(SaFlags.None, ipcomp.Flags);
+    }
+
+    [Theory]
     [InlineData("any", IpsecMode.Any)]
     [InlineData("beet", IpsecMode.Beet)]
     public void Modes_any_and_beet_compile(string mode, IpsecMode expected)

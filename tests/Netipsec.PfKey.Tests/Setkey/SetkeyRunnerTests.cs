@@ -96,6 +96,21 @@ public sealed class SetkeyRunnerTests : IDisposable
         Assert.Contains("flags=0x00000000 state=mature", Assert.Single(blocks, block => block.Contains("spi=4097(", StringComparison.Ordinal)), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("zero-pad", EspPadding.Zero, "flags=0x00000200 state=mature")]
+    [InlineData("random-pad", EspPadding.Random, "flags=0x00000100 state=mature")]
+    [InlineData("seq-pad", EspPadding.Sequential, "flags=0x00000000 state=mature")]
+    public void A_padding_option_installs_the_padding_mode_and_dumps_kames_flag(string option, EspPadding padding, string dumped)
+    {
+        Assert.True(Run($"add 192.0.2.1 192.0.2.2 esp 0x1000 -f {option} {Gcm};").Succeeded);
+
+        Assert.Equal(SadStatus.Ok, _engine.States.Get(new SaId(IpAddress.Parse("192.0.2.2"), 0x1000, IpsecProtocol.Esp), out SecurityAssociation? sa));
+        Assert.Equal(padding, sa!.Padding);
+        Assert.Equal(CoreSaFlags.None, sa.Flags);
+        Assert.True(Run("dump esp;").Succeeded);
+        Assert.Contains(dumped, _output.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Policies_dump_in_setkey_layout()
     {

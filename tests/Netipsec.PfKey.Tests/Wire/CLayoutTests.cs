@@ -72,6 +72,7 @@ public sealed class CLayoutTests
             VALUE(SADB_X_EXT_FILTER); VALUE(SADB_X_EXT_EREG); VALUE(SADB_X_EXT_PAIR); VALUE(SADB_X_SAFLAGS_USED);
             VALUE(SADB_SAFLAGS_NOECN); VALUE(SADB_X_DIAGNOSTIC_BAD_INNER_SRC_AF); VALUE(SADB_X_DIAGNOSTIC_SA_EXPIRED);
             VALUE(SADB_X_EALG_AESCBC); VALUE(SADB_AALG_SHA1HMAC); VALUE(IPSEC_MODE_TUNNEL); VALUE(IPSEC_LEVEL_UNIQUE);
+            VALUE(SADB_X_SAFLAGS_ESN); VALUE(SADB_X_EXT_PSEQ); VALUE(SADB_X_EXT_PRAND); VALUE(SADB_X_EXT_PZERO); VALUE(SADB_X_EXT_PMASK);
 
             /* SADB_ADD, ESP, AES-CBC 128 + HMAC-SHA1, 192.0.2.1 -> 192.0.2.2, with the header's structures. */
             uint8_t message[256];
@@ -173,6 +174,11 @@ public sealed class CLayoutTests
         ["value SADB_AALG_SHA1HMAC"] = (long)AuthAlgorithm.Sha1Hmac,
         ["value IPSEC_MODE_TUNNEL"] = (long)IpsecMode.Tunnel,
         ["value IPSEC_LEVEL_UNIQUE"] = (long)IpsecLevel.Unique,
+        ["value SADB_X_SAFLAGS_ESN"] = (long)SaFlags.Esn,
+        ["value SADB_X_EXT_PSEQ"] = 0,
+        ["value SADB_X_EXT_PRAND"] = (long)SaFlags.PaddingRandom,
+        ["value SADB_X_EXT_PZERO"] = (long)SaFlags.PaddingZero,
+        ["value SADB_X_EXT_PMASK"] = (long)(SaFlags.PaddingRandom | SaFlags.PaddingZero),
     };
 
     [FactWhenCCompiler]

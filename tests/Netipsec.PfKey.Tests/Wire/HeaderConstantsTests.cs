@@ -49,8 +49,26 @@ public sealed class HeaderConstantsTests
             added |= flag;
         }
 
-        Assert.Equal(20, System.Numerics.BitOperations.PopCount((uint)added)); // Solaris's 19 and Netipsec's ESN
+        Assert.Equal(22, System.Numerics.BitOperations.PopCount((uint)added)); // Solaris's 19, Netipsec's ESN, KAME's 2 padding bits
         Assert.Equal(SaFlags.None, added & linux);
+    }
+
+    [Fact]
+    public void KamesPaddingBitsAreTheHeadersAndFreeOfEveryOtherFlag()
+    {
+        List<(string Name, long Value)> definitions = HeaderDefinitions.Read(RepositoryFiles.ExtensionHeader);
+        long Value(string name) => Assert.Single(definitions, d => d.Name == name).Value;
+
+        Assert.Equal((0L, 0x100L, 0x200L, 0x300L), (Value("SADB_X_EXT_PSEQ"), Value("SADB_X_EXT_PRAND"), Value("SADB_X_EXT_PZERO"), Value("SADB_X_EXT_PMASK")));
+        long others = definitions
+            .Where(d => d.Name.StartsWith("SADB_X_SAFLAGS_", StringComparison.Ordinal) || d.Name.StartsWith("SADB_SAFLAGS_", StringComparison.Ordinal))
+            .Aggregate(0L, (all, d) => all | d.Value);
+        Assert.Equal(0L, others & Value("SADB_X_EXT_PMASK"));
+        foreach (string header in new[] { "/usr/include/linux/pfkeyv2.h" }.Where(File.Exists))
+        {
+            long linux = HeaderDefinitions.Read(header).Where(d => d.Name.StartsWith("SADB_SAFLAGS_", StringComparison.Ordinal)).Aggregate(0L, (all, d) => all | d.Value);
+            Assert.Equal(0L, linux & Value("SADB_X_EXT_PMASK"));
+        }
     }
 
     [Fact]

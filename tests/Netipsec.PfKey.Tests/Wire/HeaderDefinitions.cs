@@ -58,6 +58,12 @@ internal static partial class HeaderDefinitions
         ["IPSEC_PROTO_ANY"] = IpsecConstants.ProtoAny,
         ["IPSEC_MANUAL_REQID_MAX"] = IpsecConstants.ManualReqidMax,
         ["IPSEC_REPLAYWSIZE"] = IpsecConstants.ReplayWindowSize,
+
+        // KAME's padding bits of sadb_sa_flags keep KAME's SADB_X_EXT_ names although they are SA flags.
+        ["SADB_X_EXT_PSEQ"] = (long)SaFlags.None,
+        ["SADB_X_EXT_PRAND"] = (long)SaFlags.PaddingRandom,
+        ["SADB_X_EXT_PZERO"] = (long)SaFlags.PaddingZero,
+        ["SADB_X_EXT_PMASK"] = (long)(SaFlags.PaddingRandom | SaFlags.PaddingZero),
     };
 
     /// <summary>Every numeric definition of the header, in order.</summary>

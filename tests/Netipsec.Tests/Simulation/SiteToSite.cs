@@ -79,7 +79,8 @@ internal sealed class SiteToSite
         int replayWindow = 64,
         bool esn = false,
         ulong initialSequence = 0,
-        uint reqId = 1) =>
+        uint reqId = 1,
+        EspPadding padding = EspPadding.Sequential) =>
         new(new SaId(destination, spi, IpsecProtocol.Esp), source, XfrmMode.Tunnel)
         {
             ReqId = reqId,
@@ -90,6 +91,7 @@ internal sealed class SiteToSite
             InnerSelector = inner,
             SoftLimits = soft,
             HardLimits = hard,
+            Padding = padding,
         };
 
     /// <summary>128-bit AES key + 32-bit salt, different per SPI.</summary>

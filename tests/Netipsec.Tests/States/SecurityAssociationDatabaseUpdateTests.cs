@@ -105,6 +105,7 @@ public sealed class SecurityAssociationDatabaseUpdateTests
         { "another source", () => Esp(0x1000, source: Other) },
         { "another replay window", () => new(new SaId(Peer, 0x1000, IpsecProtocol.Esp), Local, XfrmMode.Transport) { Encryption = new SaAlgorithm(AesCbc, EncryptionKey), Authentication = new SaAlgorithm(HmacSha1, AuthenticationKey), ReplayWindowSize = 128 } },
         { "other flags", () => new(new SaId(Peer, 0x1000, IpsecProtocol.Esp), Local, XfrmMode.Transport) { Encryption = new SaAlgorithm(AesCbc, EncryptionKey), Authentication = new SaAlgorithm(HmacSha1, AuthenticationKey), ReplayWindowSize = 64, Flags = SaFlags.Pfs } },
+        { "another padding", () => new(new SaId(Peer, 0x1000, IpsecProtocol.Esp), Local, XfrmMode.Transport) { Encryption = new SaAlgorithm(AesCbc, EncryptionKey), Authentication = new SaAlgorithm(HmacSha1, AuthenticationKey), ReplayWindowSize = 64, Padding = EspPadding.Zero } },
     };
 
     [Theory]

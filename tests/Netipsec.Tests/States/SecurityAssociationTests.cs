@@ -164,6 +164,9 @@ public sealed class SecurityAssociationTests
         { "NAT-T on AH", () => new(new SaId(Peer, 0x1000, IpsecProtocol.Ah), Local, XfrmMode.Transport) { Authentication = new SaAlgorithm(HmacSha1, AuthenticationKey), NatTraversal = new NatTraversalEncapsulation(NatTraversalType.EspInUdp, 4500, 4500) } },
         { "NAT-T with port 0", () => new(new SaId(Peer, 0x1000, IpsecProtocol.Esp), Local, XfrmMode.Transport) { Encryption = new SaAlgorithm(AesCbc, EncryptionKey), NatTraversal = new NatTraversalEncapsulation(NatTraversalType.EspInUdp, 4500, 0) } },
         { "undefined mode", () => new(new SaId(Peer, 0x1000, IpsecProtocol.Esp), Local, (XfrmMode)9) { Encryption = new SaAlgorithm(AesCbc, EncryptionKey) } },
+        { "zero padding on AH", () => new(new SaId(Peer, 0x1000, IpsecProtocol.Ah), Local, XfrmMode.Transport) { Authentication = new SaAlgorithm(HmacSha1, AuthenticationKey), Padding = EspPadding.Zero } },
+        { "random padding on IPComp", () => new(new SaId(Peer, 0x1000, IpsecProtocol.IpComp), Local, XfrmMode.Transport) { Compression = SaAlgorithm.WithoutKey(Deflate), Padding = EspPadding.Random } },
+        { "undefined padding", () => new(new SaId(Peer, 0x1000, IpsecProtocol.Esp), Local, XfrmMode.Transport) { Encryption = new SaAlgorithm(AesCbc, EncryptionKey), Padding = (EspPadding)3 } },
     };
 
     [Theory]
@@ -192,6 +195,11 @@ public sealed class SecurityAssociationTests
         Assert.Equal(SadStatus.Ok, db.Add(tunnel));
         Assert.Equal(SadStatus.Ok, db.Add(Ah(0x1000)));
         Assert.Equal(SadStatus.Ok, db.Add(IpComp(0xFFFF)));
+        Assert.Equal(SadStatus.Ok, db.Add(new SecurityAssociation(new SaId(Peer, 0x1001, IpsecProtocol.Esp), Local, XfrmMode.Transport)
+        {
+            Encryption = new SaAlgorithm(AesCbc, EncryptionKey),
+            Padding = EspPadding.Random,
+        }));
         Assert.Equal(SaState.Mature, tunnel.State);
     }
 

@@ -1,10 +1,13 @@
+using System.Security.Cryptography;
 using Netipsec.Packets;
+using Netipsec.States;
 
 namespace Netipsec.Transforms.Esp;
 
 /// <summary>
-/// The ESP trailer inside the encrypted part (RFC 4303 §2.4–2.6): padding bytes 1, 2, 3, ..., the pad length and the
-/// next header, aligned so the ciphertext ends on a 4-byte boundary.
+/// The ESP trailer inside the encrypted part (RFC 4303 §2.4–2.6): padding (1, 2, 3, ... by default, else zeros or
+/// random bytes as the SA's <see cref="EspPadding"/> says), the pad length and the next header, aligned so the
+/// ciphertext ends on a 4-byte boundary.
 /// </summary>
 internal static class EspTrailer
 {
@@ -26,13 +29,29 @@ internal static class EspTrailer
     /// </summary>
     internal static int PaddingLength(int payloadLength, int alignment) => -(payloadLength + FixedLength) & (alignment - 1);
 
-    /// <summary>Writes padding 1, 2, 3, ..., the pad length and <paramref name="nextHeader"/> over all of <paramref name="trailer"/>.</summary>
-    internal static void Write(Span<byte> trailer, IpProtocol nextHeader)
+    /// <summary>
+    /// Writes the padding <paramref name="padding"/> asks for, the pad length and <paramref name="nextHeader"/> over all
+    /// of <paramref name="trailer"/>. Allocation-free: random padding is filled straight from the CSPRNG.
+    /// </summary>
+    internal static void Write(Span<byte> trailer, IpProtocol nextHeader, EspPadding padding)
     {
         int paddingLength = trailer.Length - FixedLength;
-        for (int i = 0; i < paddingLength; i++)
+        Span<byte> pad = trailer[..paddingLength];
+        switch (padding)
         {
-            trailer[i] = (byte)(i + 1);
+            case EspPadding.Zero:
+                pad.Clear();
+                break;
+            case EspPadding.Random:
+                RandomNumberGenerator.Fill(pad);
+                break;
+            default:
+                for (int i = 0; i < pad.Length; i++)
+                {
+                    pad[i] = (byte)(i + 1);
+                }
+
+                break;
         }
 
         trailer[paddingLength] = (byte)paddingLength;
@@ -42,10 +61,12 @@ internal static class EspTrailer
     /// <summary>
     /// Reads the trailer at the end of decrypted <paramref name="plaintext"/>: <see cref="TransformStatus.Ok"/> with the
     /// number of trailer bytes (padding included) and the next header, or <see cref="TransformStatus.Malformed"/> when
-    /// the pad length exceeds the plaintext or a padding byte is not its position (RFC 4303 §2.4 lets the receiver
-    /// check; a wrong one means a broken sender or keying, since the ICV already verified).
+    /// the pad length exceeds the plaintext or, for an SA with <see cref="EspPadding.Sequential"/> padding, a padding
+    /// byte is not its position. RFC 4303 §2.4 lets the receiver check the default pattern only: a sender configured
+    /// for zero or random padding writes other bytes, so for those SAs any padding is accepted. A wrong byte means a
+    /// broken sender or keying, since the ICV already verified.
     /// </summary>
-    internal static TransformStatus Read(ReadOnlySpan<byte> plaintext, out int trailerLength, out IpProtocol nextHeader)
+    internal static TransformStatus Read(ReadOnlySpan<byte> plaintext, EspPadding padding, out int trailerLength, out IpProtocol nextHeader)
     {
         trailerLength = 0;
         nextHeader = default;
@@ -61,12 +82,15 @@ internal static class EspTrailer
             return TransformStatus.Malformed;
         }
 
-        ReadOnlySpan<byte> padding = plaintext.Slice(plaintext.Length - length, paddingLength);
-        for (int i = 0; i < padding.Length; i++)
+        if (padding == EspPadding.Sequential)
         {
-            if (padding[i] != (byte)(i + 1))
+            ReadOnlySpan<byte> pad = plaintext.Slice(plaintext.Length - length, paddingLength);
+            for (int i = 0; i < pad.Length; i++)
             {
-                return TransformStatus.Malformed;
+                if (pad[i] != (byte)(i + 1))
+                {
+                    return TransformStatus.Malformed;
+                }
             }
         }
 

@@ -77,7 +77,7 @@ public sealed class EspTransform : IXfrmType
 
     /// <summary>
     /// Prepares the SA's keys and IV source. <see cref="TransformStatus.Unsupported"/> when the SA is not ESP, carries
-    /// a compression algorithm, has no encryption algorithm, its encryption id is not a cipher or AEAD of the
+    /// a compression algorithm or a padding mode <see cref="EspPadding"/> does not define, has no encryption algorithm, its encryption id is not a cipher or AEAD of the
     /// <see cref="AlgorithmTable"/>, an AEAD comes with an authentication algorithm, the authentication id is not an
     /// ESP integrity algorithm, the cipher and integrity are both NULL (RFC 4303 §3.2: one of them must protect), a
     /// key's bit count does not cover its bytes, no engine supports an algorithm, an engine refuses a key (length,
@@ -95,6 +95,7 @@ public sealed class EspTransform : IXfrmType
         if (sa.TypeState is not null
             || sa.Protocol != IpsecProtocol.Esp
             || sa.Compression is not null
+            || !Enum.IsDefined(sa.Padding)
             || sa.Encryption is not { } encryption
             || !HasWholeKey(encryption)
             || !AlgorithmTable.TryGetByPfKeyId(PfKeyAlgorithmSpace.Encryption, encryption.Id, out AlgorithmInfo? encryptionInfo))
@@ -150,7 +151,8 @@ public sealed class EspTransform : IXfrmType
 
     /// <summary>
     /// Fills the gap with the ESP header and a fresh IV, appends the trailer (with TFC padding, zeros, in front of it
-    /// for a tunnel SA that pads), encrypts payload || TFC padding || padding || pad length || next header in place, appends the ICV and names ESP (50) in the byte at
+    /// for a tunnel SA that pads; ESP padding as <see cref="SecurityAssociation.Padding"/> says), encrypts payload ||
+    /// TFC padding || padding || pad length || next header in place, appends the ICV and names ESP (50) in the byte at
     /// <see cref="Packet.NextHeaderFieldOffset"/>. Statuses: <see cref="TransformStatus.Ok"/>;
     /// <see cref="TransformStatus.Unsupported"/> when the SA is not prepared (or destroyed);
     /// <see cref="TransformStatus.Malformed"/> when the packet does not follow the output layout contract;
@@ -200,7 +202,7 @@ public sealed class EspTransform : IXfrmType
 
         Span<byte> appended = packet.Put(trailerLength);
         appended[..tfcLength].Clear();
-        EspTrailer.Write(appended[tfcLength..(trailerLength - state.IcvLength)], packet.InnerProtocol);
+        EspTrailer.Write(appended[tfcLength..(trailerLength - state.IcvLength)], packet.InnerProtocol, sa.Padding);
         data = packet.Data;
         _ = EspHeader.TryCreate(data[espOffset..], state.IvLength, out header);
         header.Spi = sa.Spi;
@@ -222,7 +224,8 @@ public sealed class EspTransform : IXfrmType
     /// <see cref="Packet.InnerProtocol"/> set from the trailer. Statuses: <see cref="TransformStatus.Ok"/>;
     /// <see cref="TransformStatus.IntegrityFailed"/> when the ICV does not verify (checked before anything is
     /// decrypted); <see cref="TransformStatus.Malformed"/> when the packet is too short, the encrypted part is not whole
-    /// blocks, or the decrypted padding or pad length is invalid (RFC 4303 §2.4); <see cref="TransformStatus.Dummy"/>
+    /// blocks, the decrypted pad length is invalid, or the padding of an SA with the default
+    /// <see cref="EspPadding.Sequential"/> padding is not 1, 2, 3, ... (RFC 4303 §2.4); <see cref="TransformStatus.Dummy"/>
     /// for a TFC dummy packet, next header 59 (RFC 4303 §2.6), left as it is to be dropped;
     /// <see cref="TransformStatus.Unsupported"/> when the SA is not prepared (or destroyed). On any status but Ok the
     /// packet is not in a usable layout.
@@ -260,7 +263,7 @@ public sealed class EspTransform : IXfrmType
             return status;
         }
 
-        status = EspTrailer.Read(data.Slice(espOffset + headerLength, encryptedLength), out int trailerLength, out IpProtocol nextHeader);
+        status = EspTrailer.Read(data.Slice(espOffset + headerLength, encryptedLength), sa.Padding, out int trailerLength, out IpProtocol nextHeader);
         if (status != TransformStatus.Ok)
         {
             return status;

@@ -25,7 +25,8 @@ internal static class EspTestData
         bool extendedSequenceNumbers = false,
         IpVersion version = IpVersion.V4,
         uint spi = Spi,
-        XfrmMode mode = XfrmMode.Transport)
+        XfrmMode mode = XfrmMode.Transport,
+        EspPadding padding = EspPadding.Sequential)
     {
         IpAddress source = version == IpVersion.V4 ? TestPackets.V4Source : TestPackets.V6Source;
         IpAddress destination = version == IpVersion.V4 ? TestPackets.V4Destination : TestPackets.V6Destination;
@@ -34,6 +35,7 @@ internal static class EspTestData
             Encryption = new SaAlgorithm(algorithm, keyMaterial ?? KeyMaterial(16)),
             ExtendedSequenceNumbers = extendedSequenceNumbers,
             ReplayWindowSize = 64,
+            Padding = padding,
         };
     }
 
@@ -43,9 +45,10 @@ internal static class EspTestData
         byte algorithm = EspTransform.AesGcmIcv16,
         byte[]? keyMaterial = null,
         bool extendedSequenceNumbers = false,
-        IpVersion version = IpVersion.V4)
+        IpVersion version = IpVersion.V4,
+        EspPadding padding = EspPadding.Sequential)
     {
-        SecurityAssociation sa = Sa(algorithm, keyMaterial, extendedSequenceNumbers, version);
+        SecurityAssociation sa = Sa(algorithm, keyMaterial, extendedSequenceNumbers, version, padding: padding);
         Assert.Equal(TransformStatus.Ok, (transform ?? EspTransform.Instance).Init(sa));
         return sa;
     }

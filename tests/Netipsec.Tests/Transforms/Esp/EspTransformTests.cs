@@ -262,12 +262,15 @@ public sealed class EspTransformTests
         Assert.Equal(20 + EspLength - 1, gapTooShort.Length);
     }
 
-    [Fact]
-    public void Output_and_input_allocate_nothing_per_packet()
+    [Theory]
+    [InlineData(EspPadding.Sequential)]
+    [InlineData(EspPadding.Zero)]
+    [InlineData(EspPadding.Random)]
+    public void Output_and_input_allocate_nothing_per_packet(EspPadding padding)
     {
         byte[] key = EspTestData.KeyMaterial(16);
-        SecurityAssociation sender = EspTestData.PreparedSa(keyMaterial: key, extendedSequenceNumbers: true);
-        SecurityAssociation receiver = EspTestData.PreparedSa(keyMaterial: key, extendedSequenceNumbers: true);
+        SecurityAssociation sender = EspTestData.PreparedSa(keyMaterial: key, extendedSequenceNumbers: true, padding: padding);
+        SecurityAssociation receiver = EspTestData.PreparedSa(keyMaterial: key, extendedSequenceNumbers: true, padding: padding);
         var pool = new PacketPool(capacity: 1, diagnostics: false);
         Packet packet = EspTestData.Ipv4Transport(pool, EspTestData.Payload(1200));
 

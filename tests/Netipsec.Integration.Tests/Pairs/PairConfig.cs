@@ -24,8 +24,8 @@ internal sealed record PairConfig(string WestOuter, string EastOuter, string Wes
             text.AppendLine($"add {remoteOuter}{port} {localOuter}{port} {transform.Protocol} 0x{inbound:x} -m {transform.Mode} {transform.Algorithms(inbound)};");
         }
 
-        string outTemplates = string.Join(' ', Bundle.Select(transform => transform.Template(localOuter, remoteOuter)));
-        string inTemplates = string.Join(' ', Bundle.Select(transform => transform.Template(remoteOuter, localOuter)));
+        string outTemplates = string.Join(' ', Bundle.Select(transform => transform.Template(localOuter, remoteOuter, inbound: false)));
+        string inTemplates = string.Join(' ', Bundle.Select(transform => transform.Template(remoteOuter, localOuter, inbound: true)));
         text.AppendLine($"spdadd {localSelector} {remoteSelector} {UpperProtocol} -P out ipsec {outTemplates};");
         text.AppendLine($"spdadd {remoteSelector} {localSelector} {UpperProtocol} -P in ipsec {inTemplates};");
         if (Bundle.Any(static transform => transform.Mode == "tunnel"))

@@ -14,17 +14,19 @@ internal sealed class DaemonProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public DaemonProcess(string netns, string directory, string name, string tun, string address, string configPath)
+    public DaemonProcess(string netns, string directory, string name, string tun, string address, string configPath, IReadOnlyList<string>? arguments = null)
     {
         ControlPath = Path.Combine(directory, name + ".ctl");
         PfKeyPath = Path.Combine(directory, name + ".pfkey");
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[]
-        {
+        string[] command =
+        [
             "netns", "exec", netns, "dotnet", "exec", Prerequisites.DaemonPath,
             "--tun", tun, "--address", address, "--config", configPath,
             "--control", ControlPath, "--pfkey-socket", PfKeyPath,
-        })
+            .. arguments ?? [],
+        ];
+        foreach (string argument in command)
         {
             start.ArgumentList.Add(argument);
         }

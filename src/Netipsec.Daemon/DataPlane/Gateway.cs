@@ -32,7 +32,7 @@ internal sealed class Gateway
         _isLocalAddress = isLocalAddress;
         _keepaliveSender = new WireSender(wire, statistics);
         Statistics = statistics;
-        var output = new XfrmOutputOptions { LinkMtu = settings.WireMtu };
+        var output = new XfrmOutputOptions { LinkMtu = settings.WireMtu, LarvalDrop = settings.LarvalDrop };
         TunLoops = [.. Enumerable.Range(0, tun.QueueCount)
             .Select(queue => new TunQueueLoop(queue, engine, output, tun, wire, pool, statistics, settings.BatchSize))];
         WireLoop = new WireReceiveLoop(engine, isLocalAddress, tun, wire, pool, statistics, settings.BatchSize);

@@ -19,6 +19,7 @@ internal sealed class DaemonOptions
         ["--queues"] = $"{Section}:{nameof(Queues)}",
         ["--batch"] = $"{Section}:{nameof(BatchSize)}",
         ["--nat-port"] = $"{Section}:{nameof(NatTraversalPort)}",
+        ["--larval-drop"] = $"{Section}:{nameof(LarvalDrop)}",
         ["--config"] = $"{Section}:{nameof(ConfigPath)}",
         ["--pfkey-socket"] = $"{Section}:{nameof(PfKeySocketPath)}",
         ["--control"] = $"{Section}:{nameof(ControlSocketPath)}",
@@ -44,6 +45,13 @@ internal sealed class DaemonOptions
 
     /// <summary>The UDP port of ESP in UDP (RFC 3948); 0 for none.</summary>
     public int NatTraversalPort { get; set; } = 4500;
+
+    /// <summary>
+    /// Linux's xfrm_larval_drop: true drops a packet whose SAs do not exist yet, once its ACQUIRE went to the key
+    /// manager; false holds it (a few per policy, for a while) and sends it once the key manager installed the SAs,
+    /// so the first packet of a flow is not lost to the negotiation.
+    /// </summary>
+    public bool LarvalDrop { get; set; } = true;
 
     /// <summary>Packets in the pool: in flight, queued in batches, held or being reassembled at once.</summary>
     public int PoolSize { get; set; } = 4096;

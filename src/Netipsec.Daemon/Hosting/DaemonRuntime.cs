@@ -82,7 +82,7 @@ internal sealed class DaemonRuntime : IDisposable
         _wire = new LinuxWireBind((ushort)_options.NatTraversalPort, _options.BatchSize);
         DaemonLog.WireOpen(_logger, _wire.IPv6 ? " and IPv6" : "", _options.NatTraversalPort);
         _routes = new PolicyRoutes(_link, _logger);
-        _gateway = new Gateway(Engine, _tun, _wire, Pool, Statistics, new GatewaySettings(_options.BatchSize, _options.WireMtu), LocalAddresses.Contains);
+        _gateway = new Gateway(Engine, _tun, _wire, Pool, Statistics, new GatewaySettings(_options.BatchSize, _options.WireMtu, _options.LarvalDrop), LocalAddresses.Contains);
     }
 
     /// <summary>Removes the routes, the TUN interface and the sockets (the loops have stopped).</summary>

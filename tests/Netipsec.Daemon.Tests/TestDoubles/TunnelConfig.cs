@@ -20,11 +20,23 @@ internal sealed record TunnelConfig(IpPrefix Local, IpPrefix Remote, IpAddress L
 
     public void Install(XfrmEngine engine)
     {
+        InstallPolicies(engine);
+        InstallStates(engine);
+    }
+
+    /// <summary>The out, in and fwd policies alone: traffic needs SAs that key management has not installed yet.</summary>
+    public void InstallPolicies(XfrmEngine engine)
+    {
         PolicyTemplate outbound = new(IpsecProtocol.Esp, XfrmMode.Tunnel) { TunnelSource = LocalOuter, TunnelDestination = RemoteOuter, ReqId = 1 };
         PolicyTemplate inbound = new(IpsecProtocol.Esp, XfrmMode.Tunnel) { TunnelSource = RemoteOuter, TunnelDestination = LocalOuter, ReqId = 1 };
         Assert.Equal(SpdStatus.Ok, engine.Policies.Add(new SecurityPolicy(PolicyDirection.Out, new Selector(Local, Remote), PolicyAction.Ipsec, [outbound])));
         Assert.Equal(SpdStatus.Ok, engine.Policies.Add(new SecurityPolicy(PolicyDirection.In, new Selector(Remote, Local), PolicyAction.Ipsec, [inbound])));
         Assert.Equal(SpdStatus.Ok, engine.Policies.Add(new SecurityPolicy(PolicyDirection.Fwd, new Selector(Remote, Local), PolicyAction.Ipsec, [inbound])));
+    }
+
+    /// <summary>Both SAs, as a key manager would install them.</summary>
+    public void InstallStates(XfrmEngine engine)
+    {
         Assert.Equal(SadStatus.Ok, engine.States.Add(Sa(LocalOuter, RemoteOuter, OutboundSpi, new Selector(Local, Remote), SaFlags.Outbound)));
         Assert.Equal(SadStatus.Ok, engine.States.Add(Sa(RemoteOuter, LocalOuter, InboundSpi, new Selector(Remote, Local), SaFlags.Inbound)));
     }

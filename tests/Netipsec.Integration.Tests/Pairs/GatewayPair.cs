@@ -3,7 +3,7 @@ using System.Globalization;
 namespace Netipsec.Integration.Tests.Pairs;
 
 /// <summary>
-/// Two gateways like <see cref="TwoSites"/>, built from a <see cref="GatewaySetup"/>: namespaces nx-netns-*, a veth
+/// Two gateways like <see cref="TwoSites"/>, built from a <see cref="GatewaySetup"/>: namespaces nx-netns-* (or the setup's prefix), a veth
 /// pair with 192.0.2.1/2001:db8::1 on the west end and 192.0.2.2/2001:db8::2 on the east end, and a netipsecd per
 /// namespace with that setup's configuration. Everything it creates goes on dispose, even after a failed start.
 /// </summary>
@@ -28,17 +28,17 @@ public abstract class GatewayPair : IDisposable
 
         try
         {
-            West = Own(new Namespace($"nx-netns-{setup.Name}-w{id}"));
-            East = Own(new Namespace($"nx-netns-{setup.Name}-e{id}"));
+            West = Own(new Namespace($"{setup.NamespacePrefix}-{setup.Name}-w{id}"));
+            East = Own(new Namespace($"{setup.NamespacePrefix}-{setup.Name}-e{id}"));
             Shell.Must("ip", "link", "add", WestVeth, "netns", West.Name, "type", "veth", "peer", "name", EastVeth, "netns", East.Name);
             Address(West, WestVeth, "192.0.2.1/24", "2001:db8::1/64");
             Address(East, EastVeth, "192.0.2.2/24", "2001:db8::2/64");
-            WestDaemon = Own(Start(West, "west", WestTun, setup.WestTunAddress, setup.WestConfig));
+            WestDaemon = Own(Start(West, "west", WestTun, setup.WestTunAddress, setup.WestConfig, setup.WestArguments));
             Assert.True(WestDaemon.WaitUntilReady(), "west did not start:\n" + WestDaemon.Output);
             WaitForRoute(West, WestDaemon, setup.WestRoute, WestTun);
             if (setup.EastIsDaemon)
             {
-                EastDaemon = Own(Start(East, "east", EastTun, setup.EastTunAddress, setup.EastConfig));
+                EastDaemon = Own(Start(East, "east", EastTun, setup.EastTunAddress, setup.EastConfig, []));
                 Assert.True(EastDaemon.WaitUntilReady(), "east did not start:\n" + EastDaemon.Output);
                 WaitForRoute(East, EastDaemon, setup.EastRoute, EastTun);
             }
@@ -110,11 +110,11 @@ public abstract class GatewayPair : IDisposable
         }
     }
 
-    private DaemonProcess Start(Namespace netns, string name, string tun, string address, string config)
+    private DaemonProcess Start(Namespace netns, string name, string tun, string address, string config, IReadOnlyList<string> arguments)
     {
         string path = Path.Combine(Directory, name + ".conf");
         File.WriteAllText(path, config);
-        return new DaemonProcess(netns.Name, Directory, name, tun, address, path);
+        return new DaemonProcess(netns.Name, Directory, name, tun, address, path, arguments);
     }
 
     private T Own<T>(T disposable)

@@ -17,6 +17,12 @@ internal sealed record GatewaySetup(string Name, string WestConfig, string EastC
 
     public Action<GatewayPair>? AfterStart { get; init; }
 
+    /// <summary>Extra command-line switches of the west daemon (such as <c>--larval-drop false</c>).</summary>
+    public IReadOnlyList<string> WestArguments { get; init; } = [];
+
+    /// <summary>How the pair's namespaces are named: PREFIX-NAME-w/e plus the test process's id.</summary>
+    public string NamespacePrefix { get; init; } = "nx-netns";
+
     /// <summary>False when the east end is not netipsecd (the test runs its own peer there); no east daemon starts.</summary>
     public bool EastIsDaemon { get; init; } = true;
 }

@@ -22,18 +22,21 @@ public sealed class IpCompInsideEspTests(IpCompInsideEspPair pair) : IClassFixtu
         watch.AssertNoInboundErrors();
     }
 
-    // Known gap, found here: west skips IPComp for the small packets (IpCompUncompressedSmall 3) and sends them as
-    // IP-in-IP inside ESP transport; east decrypts them and writes 3 packets to its TUN, but the kernel never answers.
-    // The IPComp companion state takes IP-in-IP that arrives from the peer on the wire; most likely XfrmInput does not hand it
-    // the IP-in-IP that an outer ESP SA decrypted to, so the TUN gets the still-encapsulated packet.
-    [Fact(Skip = "small packets through IPComp-in-ESP reach the TUN still IP-in-IP (see the comment above)")]
+    // Small packets do not compress (RFC 3173 §2.2): west sends them as IP-in-IP inside ESP transport, and east's
+    // IPComp SA's companion decapsulates them; the inbound IPComp template is optional, so the policy accepts them.
+    [NetnsFact]
     public void Small_pings_go_uncompressed_through_the_IPComp_tunnel_and_are_answered()
     {
         var watch = new CounterWatch(pair);
         pair.MustPing(pair.West, "10.1.0.1", "10.2.0.1", "-s", "16");
 
         Assert.Equal(0, watch.West("IpCompCompressed"));
+        Assert.Equal(3, watch.West("IpCompUncompressedSmall"));
+        Assert.Equal(3, watch.East("IpCompUncompressedSmall"));
+        Assert.Equal(0, watch.East("IpCompDecompressed"));
         Assert.Equal(6, watch.East("EspPackets"));
+        Assert.Equal(3, watch.East("TunWritten"));
+        Assert.Equal(3, watch.West("TunWritten"));
         watch.AssertNoInboundErrors();
     }
 }

@@ -6,6 +6,9 @@ namespace Netipsec.Integration.Tests.Pairs;
 /// </summary>
 internal sealed record PairConfig(string WestOuter, string EastOuter, string WestSelector, string EastSelector, string UpperProtocol, IReadOnlyList<PairTransform> Bundle)
 {
+    /// <summary>False leaves the SAs out: only the policies are configured, and key management must supply the SAs.</summary>
+    public bool WithStates { get; init; } = true;
+
     public string West => Text(WestOuter, EastOuter, WestSelector, EastSelector, west: true);
 
     public string East => Text(EastOuter, WestOuter, EastSelector, WestSelector, west: false);
@@ -15,7 +18,7 @@ internal sealed record PairConfig(string WestOuter, string EastOuter, string Wes
         var text = new System.Text.StringBuilder();
         text.AppendLine($"# netipsecd integration test: {localSelector} <-> {remoteSelector} over {localOuter} <-> {remoteOuter}");
         text.AppendLine("flush;").AppendLine("spdflush;");
-        foreach (PairTransform transform in Bundle)
+        foreach (PairTransform transform in WithStates ? Bundle : [])
         {
             uint outbound = west ? transform.WestToEast : transform.EastToWest;
             uint inbound = west ? transform.EastToWest : transform.WestToEast;
@@ -24,8 +27,8 @@ internal sealed record PairConfig(string WestOuter, string EastOuter, string Wes
             text.AppendLine($"add {remoteOuter}{port} {localOuter}{port} {transform.Protocol} 0x{inbound:x} -m {transform.Mode} {transform.Algorithms(inbound)};");
         }
 
-        string outTemplates = string.Join(' ', Bundle.Select(transform => transform.Template(localOuter, remoteOuter)));
-        string inTemplates = string.Join(' ', Bundle.Select(transform => transform.Template(remoteOuter, localOuter)));
+        string outTemplates = string.Join(' ', Bundle.Select(transform => transform.Template(localOuter, remoteOuter, inbound: false)));
+        string inTemplates = string.Join(' ', Bundle.Select(transform => transform.Template(remoteOuter, localOuter, inbound: true)));
         text.AppendLine($"spdadd {localSelector} {remoteSelector} {UpperProtocol} -P out ipsec {outTemplates};");
         text.AppendLine($"spdadd {remoteSelector} {localSelector} {UpperProtocol} -P in ipsec {inTemplates};");
         if (Bundle.Any(static transform => transform.Mode == "tunnel"))

@@ -18,6 +18,9 @@ public sealed class IpCompInsideEspPair() : GatewayPair(PairScenarios.IpCompInsi
 /// <inheritdoc cref="PairScenarios.AntiReplay"/>
 public sealed class AntiReplayPair() : GatewayPair(PairScenarios.AntiReplay);
 
+/// <inheritdoc cref="PairScenarios.Acquire"/>
+public sealed class AcquirePair() : GatewayPair(PairScenarios.Acquire);
+
 /// <summary>netipsecd (west) and room for a raw-ESP peer of the test's own (east).</summary>
 public sealed class ForeignPeerPair() : GatewayPair(PairScenarios.ForeignPeer(inUdp: false));
 

@@ -47,6 +47,17 @@ internal static class PairScenarios
     public static GatewaySetup AntiReplay =>
         new PairConfig("192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", "any", [PairTransform.EspGcm("tunnel", 0x7001, 0x7002, "-r 64")]).Setup("rp");
 
+    /// <summary>
+    /// The IPv4 ESP tunnel's policies without any SA: a key manager of the test's own keys both daemons over their
+    /// PF_KEY sockets when traffic raises an ACQUIRE, and west holds the packets meanwhile (no larval drop).
+    /// </summary>
+    public static GatewaySetup Acquire =>
+        new PairConfig("192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", "any", [PairTransform.EspGcm("tunnel", 0x9001, 0x9002)]) { WithStates = false }.Setup("kx") with
+        {
+            WestArguments = ["--larval-drop", "false"],
+            NamespacePrefix = "nx-acq",
+        };
+
     /// <summary>netipsecd in the west only, with an ESP tunnel (raw or in UDP) to a peer the test runs in the east itself.</summary>
     public static GatewaySetup ForeignPeer(bool inUdp) =>
         new PairConfig("192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", "any",

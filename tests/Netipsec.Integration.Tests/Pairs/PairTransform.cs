@@ -21,19 +21,30 @@ internal sealed record PairTransform(string Protocol, string Mode, uint WestToEa
         new("ah", mode, westToEast, eastToWest, spi => $"-A hmac-sha256 {Key(spi, 32)}");
 
     /// <summary>
-    /// IPComp with DEFLATE (RFC 2394). Required in tunnel mode: an optional tunnel template is refused on output,
-    /// where skipping it would send the packet with the wrong outer addresses.
+    /// IPComp with DEFLATE (RFC 2394). Required on output in tunnel mode: an optional tunnel template is refused
+    /// there, where skipping it would send the packet with the wrong outer addresses. Optional on input always: a
+    /// packet too small to compress arrives without IPComp (RFC 3173 §2.2), as IP-in-IP in tunnel mode, and the IPComp
+    /// SA's companion state that takes it satisfies only an optional template (as Linux's does).
     /// </summary>
     public static PairTransform Deflate(string mode, uint westToEast, uint eastToWest) =>
-        new("ipcomp", mode, westToEast, eastToWest, _ => "-C deflate", mode == "tunnel" ? "require" : "use");
+        new("ipcomp", mode, westToEast, eastToWest, _ => "-C deflate", mode == "tunnel" ? "require" : "use") { InboundLevel = "use" };
 
     /// <summary>A test key of <paramref name="bytes"/> bytes derived from <paramref name="spi"/>, as hex.</summary>
     public static string Key(uint spi, int bytes) =>
         "0x" + string.Concat(Enumerable.Range(0, bytes).Select(i => ((byte)((spi * 7) + (uint)(i * 3))).ToString("x2", CultureInfo.InvariantCulture)));
 
-    /// <summary>The policy template, outer addresses in the direction <paramref name="source"/> to <paramref name="destination"/>.</summary>
-    public string Template(string source, string destination) =>
-        Mode == "tunnel" ? $"{PolicyProtocol}/tunnel/{source}-{destination}/{Level}" : $"{PolicyProtocol}/transport//{Level}";
+    /// <summary>The level of the template in the in and fwd policies; <see cref="Level"/> unless set.</summary>
+    public string? InboundLevel { get; init; }
+
+    /// <summary>
+    /// The policy template, outer addresses in the direction <paramref name="source"/> to <paramref name="destination"/>,
+    /// at <see cref="Level"/> or, for an in or fwd policy (<paramref name="inbound"/>), at <see cref="InboundLevel"/>.
+    /// </summary>
+    public string Template(string source, string destination, bool inbound)
+    {
+        string level = inbound ? InboundLevel ?? Level : Level;
+        return Mode == "tunnel" ? $"{PolicyProtocol}/tunnel/{source}-{destination}/{level}" : $"{PolicyProtocol}/transport//{level}";
+    }
 
     /// <summary>True for ESP in UDP (RFC 3948): the SAs carry port 4500 on both addresses.</summary>
     public bool InUdp => Protocol == "esp-udp";

@@ -26,7 +26,9 @@ parser.add_argument("--spi-in", type=lambda text: int(text, 0), required=True)
 parser.add_argument("--key-in", required=True, help="AES-GCM-128 key and salt, hex")
 parser.add_argument("--spi-out", type=lambda text: int(text, 0), required=True)
 parser.add_argument("--key-out", required=True)
-parser.add_argument("--natt", action="store_true", help="ESP in UDP port 4500 (RFC 3948)")
+encapsulation = parser.add_mutually_exclusive_group()
+encapsulation.add_argument("--natt", action="store_true", help="ESP in UDP port 4500 (RFC 3948)")
+encapsulation.add_argument("--raw", action="store_true", help="raw ESP, IP protocol 50 (the default)")
 parser.add_argument("--answer", type=int, default=3)
 parser.add_argument("--ping", type=int, default=3)
 parser.add_argument("--timeout", type=float, default=30)
@@ -85,9 +87,14 @@ def handle(packet):
             done.set()
 
 
-sniffer = AsyncSniffer(iface=args.iface, lfilter=is_from_gateway, prn=handle, store=False)
+# "ready" only once the sniffer's socket is open (on the sniffer's own thread): a fixed pause was too short on a
+# loaded machine, and what the gateway sent before then was never seen.
+listening = threading.Event()
+sniffer = AsyncSniffer(iface=args.iface, lfilter=is_from_gateway, prn=handle, store=False, started_callback=listening.set)
 sniffer.start()
-time.sleep(1)  # the sniffer's socket opens on its own thread
+if not listening.wait(args.timeout):
+    print("the sniffer never started", file=sys.stderr, flush=True)
+    sys.exit(1)
 print("ready", flush=True)
 
 for seq in range(1, args.ping + 1):

@@ -228,9 +228,9 @@ rows = [
     ("CPU per GB received, core-s/GB", "cpu_per_gb", "{:.2f}"),
 ]
 print()
-print(f"{'ESP AES-GCM-128 tunnel, 10.1.0.1 -> 10.2.0.1':38} {'netipsecd':>12} {version + ' libipsec':>26} {'netipsecd/strongSwan':>21}")
+print(f"{'ESP AES-GCM-128 tunnel, 10.1.0.1 -> 10.2.0.1':44} {'netipsecd':>12} {version + ' libipsec':>26} {'netipsecd/strongSwan':>21}")
 for label, key, form in rows:
     ratio = ours[key] / theirs[key] if theirs[key] else float("nan")
-    print(f"{label:38} {form.format(ours[key]):>12} {form.format(theirs[key]):>26} {ratio:>21.2f}")
+    print(f"{label:44} {form.format(ours[key]):>12} {form.format(theirs[key]):>26} {ratio:>21.2f}")
 print(f"load average (1/5/15 min): before {loads[0]}, between the runs {loads[1]}, after {loads[2]}")
 PY

@@ -1,3 +1,5 @@
+using Netipsec.NatTraversal;
+
 namespace Netipsec.Daemon.Hosting;
 
 /// <summary>
@@ -19,6 +21,8 @@ internal sealed class DaemonOptions
         ["--queues"] = $"{Section}:{nameof(Queues)}",
         ["--batch"] = $"{Section}:{nameof(BatchSize)}",
         ["--nat-port"] = $"{Section}:{nameof(NatTraversalPort)}",
+        ["--nat-keepalive"] = $"{Section}:{nameof(NatKeepaliveSeconds)}",
+        ["--nat-follow"] = $"{Section}:{nameof(NatFollowPortChanges)}",
         ["--config"] = $"{Section}:{nameof(ConfigPath)}",
         ["--pfkey-socket"] = $"{Section}:{nameof(PfKeySocketPath)}",
         ["--control"] = $"{Section}:{nameof(ControlSocketPath)}",
@@ -44,6 +48,16 @@ internal sealed class DaemonOptions
 
     /// <summary>The UDP port of ESP in UDP (RFC 3948); 0 for none.</summary>
     public int NatTraversalPort { get; set; } = 4500;
+
+    /// <summary>Seconds between the NAT keepalives of each outbound UDP-encapsulated SA (RFC 3948 §4 suggests 20); at least 1, the timer's tick.</summary>
+    public int NatKeepaliveSeconds { get; set; } = (int)NatTraversalOptions.DefaultKeepaliveInterval.TotalSeconds;
+
+    /// <summary>
+    /// Follows a NAT that moves the peer to another port (see <see cref="NatTraversalOptions.FollowPortChanges"/>): on
+    /// by default, since a daemon configured by a static file has no key manager to do it. Off, a change is only
+    /// reported (SADB_X_NAT_T_NEW_MAPPING, the monitor) for a key manager to follow with UPDATE.
+    /// </summary>
+    public bool NatFollowPortChanges { get; set; } = true;
 
     /// <summary>Packets in the pool: in flight, queued in batches, held or being reassembled at once.</summary>
     public int PoolSize { get; set; } = 4096;

@@ -13,6 +13,9 @@ public abstract class GatewayPair : IDisposable
     public const string EastTun = "nxn-east";
 
     private readonly List<IDisposable> _owned = [];
+    private readonly string _namespacePrefix = string.Empty;
+    private readonly string _id = string.Empty;
+    private readonly IReadOnlyList<string> _daemonOptions = [];
 
     private protected GatewayPair(GatewaySetup setup)
     {
@@ -28,11 +31,22 @@ public abstract class GatewayPair : IDisposable
 
         try
         {
-            West = Own(new Namespace($"nx-netns-{setup.Name}-w{id}"));
-            East = Own(new Namespace($"nx-netns-{setup.Name}-e{id}"));
-            Shell.Must("ip", "link", "add", WestVeth, "netns", West.Name, "type", "veth", "peer", "name", EastVeth, "netns", East.Name);
-            Address(West, WestVeth, "192.0.2.1/24", "2001:db8::1/64");
-            Address(East, EastVeth, "192.0.2.2/24", "2001:db8::2/64");
+            _namespacePrefix = $"{setup.NamespacePrefix}-{setup.Name}-";
+            _id = id;
+            West = AddNamespace("w");
+            East = AddNamespace("e");
+            if (setup.Link is { } link)
+            {
+                link(this);
+            }
+            else
+            {
+                Shell.Must("ip", "link", "add", WestVeth, "netns", West.Name, "type", "veth", "peer", "name", EastVeth, "netns", East.Name);
+                Address(West, WestVeth, "192.0.2.1/24", "2001:db8::1/64");
+                Address(East, EastVeth, "192.0.2.2/24", "2001:db8::2/64");
+            }
+
+            _daemonOptions = setup.DaemonOptions;
             WestDaemon = Own(Start(West, "west", WestTun, setup.WestTunAddress, setup.WestConfig));
             Assert.True(WestDaemon.WaitUntilReady(), "west did not start:\n" + WestDaemon.Output);
             WaitForRoute(West, WestDaemon, setup.WestRoute, WestTun);
@@ -92,7 +106,11 @@ public abstract class GatewayPair : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private static void Address(Namespace netns, string veth, string ipv4, string ipv6)
+    /// <summary>A further namespace the pair owns (deleted on dispose), named like the gateways' with <paramref name="role"/> at the end.</summary>
+    internal Namespace AddNamespace(string role) => Own(new Namespace(_namespacePrefix + role + _id));
+
+    /// <summary>Gives <paramref name="veth"/> in <paramref name="netns"/> both addresses and brings it up.</summary>
+    internal static void Address(Namespace netns, string veth, string ipv4, string ipv6)
     {
         netns.Ip("addr", "add", ipv4, "dev", veth);
         netns.Ip("-6", "addr", "add", ipv6, "dev", veth, "nodad");
@@ -114,7 +132,7 @@ public abstract class GatewayPair : IDisposable
     {
         string path = Path.Combine(Directory, name + ".conf");
         File.WriteAllText(path, config);
-        return new DaemonProcess(netns.Name, Directory, name, tun, address, path);
+        return new DaemonProcess(netns.Name, Directory, name, tun, address, path, _daemonOptions);
     }
 
     private T Own<T>(T disposable)

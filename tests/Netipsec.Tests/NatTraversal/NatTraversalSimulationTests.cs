@@ -203,6 +203,9 @@ public sealed class NatTraversalSimulationTests
         Assert.Equal(newPort, Sa(net.EastGateway, TunnelThroughNat.EastOuter, TunnelThroughNat.WestToEastSpi).NatTraversal!.SourcePort);
         NatTraversalEncapsulation outbound = Sa(net.EastGateway, TunnelThroughNat.NatPublic, TunnelThroughNat.EastToWestSpi).NatTraversal!;
         Assert.Equal((TunnelThroughNat.IkePort, newPort), (outbound.SourcePort, outbound.DestinationPort));
+        var shown = new StringWriter();
+        Diagnostics.StateFormatter.Write(shown, Sa(net.EastGateway, TunnelThroughNat.NatPublic, TunnelThroughNat.EastToWestSpi));
+        Assert.Contains($"\tencap type espinudp sport 4500 dport {newPort} addr 0.0.0.0\n", shown.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);
 
         // The west SAs saw no NAT: nothing of theirs moved.
         Assert.Equal(TunnelThroughNat.IkePort, Sa(net.WestGateway, TunnelThroughNat.EastOuter, TunnelThroughNat.WestToEastSpi).NatTraversal!.DestinationPort);

@@ -218,6 +218,12 @@ public readonly ref struct PfKeyMessage
         return TryGetExtension(ExtensionType.Pair, out ReadOnlySpan<byte> extension) && PairExtension.TryRead(extension, out value) == PfKeyParseError.None;
     }
 
+    public bool TryGetReplaySequence(out ReplaySequenceExtension value)
+    {
+        value = default;
+        return TryGetExtension(ExtensionType.ReplaySequence, out ReadOnlySpan<byte> extension) && ReplaySequenceExtension.TryRead(extension, out value) == PfKeyParseError.None;
+    }
+
     internal static bool IsKnown(MessageType type) =>
         type is > MessageType.Reserved and <= MessageType.Migrate or >= MessageType.InverseAcquire and <= MessageType.DelPair;
 

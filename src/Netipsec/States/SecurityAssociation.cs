@@ -200,6 +200,13 @@ public sealed partial class SecurityAssociation
     /// </summary>
     public ulong InitialOutboundSequence { get; init; }
 
+    /// <summary>
+    /// The highest inbound sequence number already seen, for an SA restored from elsewhere (Linux's replay state
+    /// seq/seq_hi): the anti-replay window starts there, with nothing below it marked, so ESN infers the high half of
+    /// the numbers that follow from it; 0 for a new SA.
+    /// </summary>
+    public ulong InitialInboundSequence { get; init; }
+
     /// <summary>Checks what <see cref="SecurityAssociationDatabase.Add"/> and Update require of a new SA.</summary>
     internal bool IsValidToInstall()
     {
@@ -222,7 +229,7 @@ public sealed partial class SecurityAssociation
             && (_flags & ~KnownFlags) == 0
             && (_flags & (SaFlags.Inbound | SaFlags.Outbound)) != (SaFlags.Inbound | SaFlags.Outbound)
             && ReplayWindowSize is >= 0 and <= ReplayWindow.MaxSize
-            && (ExtendedSequenceNumbers || InitialOutboundSequence <= uint.MaxValue)
+            && (ExtendedSequenceNumbers || (InitialOutboundSequence <= uint.MaxValue && InitialInboundSequence <= uint.MaxValue))
             && SoftLimits.FitsWithin(HardLimits)
             && (InnerSelector is null || Mode != XfrmMode.Transport)
             && (TfcPadding == 0 || (TfcPadding is > 0 and <= MaxTfcPadding && Protocol == IpsecProtocol.Esp && Mode == XfrmMode.Tunnel))
@@ -266,7 +273,7 @@ public sealed partial class SecurityAssociation
         if (Protocol != IpsecProtocol.IpComp)
         {
             SequenceCounter = new SequenceCounter(ExtendedSequenceNumbers, AllowsSequenceCycling, InitialOutboundSequence);
-            ReplayWindow = new ReplayWindow(AntiReplay ? ReplayWindowSize : 0, ExtendedSequenceNumbers);
+            ReplayWindow = new ReplayWindow(AntiReplay ? ReplayWindowSize : 0, ExtendedSequenceNumbers, InitialInboundSequence);
         }
 
         AttachTunnelCompanion();

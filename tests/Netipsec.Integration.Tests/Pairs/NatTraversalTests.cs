@@ -10,7 +10,7 @@ namespace Netipsec.Integration.Tests.Pairs;
 /// mapping, and a mapping the NAT forgot is reported (SADB_X_NAT_T_NEW_MAPPING) and followed.
 /// </summary>
 [Collection(GatewayPairGroup.Name)]
-public sealed partial class NatTraversalTests(NatPair pair) : IClassFixture<NatPair>
+public sealed class NatTraversalTests(NatPair pair) : IClassFixture<NatPair>
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 

@@ -41,6 +41,7 @@ public sealed partial class SecurityAssociation
     private volatile SaState _state;
     private uint _pairSpi;
     private NatTraversalEncapsulation? _natTraversal;
+    private NatTraversalEncapsulation? _keyedNatTraversal;
     private bool _installed;
 
     /// <summary>Describes an SA to install; nothing is validated until the database takes it.</summary>
@@ -105,12 +106,21 @@ public sealed partial class SecurityAssociation
     /// </summary>
     public int TfcPadding { get; init; }
 
-    /// <summary>UDP encapsulation for NAT traversal (ESP only), or null. An update may replace it.</summary>
+    /// <summary>
+    /// UDP encapsulation for NAT traversal (ESP only), or null. An update may replace it, and so may the engine when
+    /// it follows a NAT's new port (<see cref="Netipsec.NatTraversal.NatTraversalOptions.FollowPortChanges"/>).
+    /// </summary>
     public NatTraversalEncapsulation? NatTraversal
     {
         get => Volatile.Read(ref _natTraversal);
-        init => _natTraversal = value;
+        init => _natTraversal = _keyedNatTraversal = value;
     }
+
+    /// <summary>
+    /// The encapsulation as key management gave it (ADD, UPDATE): <see cref="NatTraversal"/> before the engine
+    /// followed any NAT port change, so a configuration that still says the same keeps the SA.
+    /// </summary>
+    public NatTraversalEncapsulation? KeyedNatTraversal => Volatile.Read(ref _keyedNatTraversal);
 
     /// <summary>The SPI of the opposite-direction SA this one is paired with (its destination is our source); 0 = none.</summary>
     public uint PairSpi

@@ -89,6 +89,12 @@ public sealed class NatTraversalTests(NatPair pair) : IClassFixture<NatPair>
         pair.MustPing(pair.West, "10.1.0.1", "10.2.0.1");
         Assert.Equal(1, watch.East("NatMappingChanges")); // reported once, however many packets showed it
         Assert.Null(keyManager.WaitFor(static message => message.Header.Type == MessageType.NatTNewMapping, TimeSpan.FromMilliseconds(500)));
+
+        // Reloading the unchanged configuration keeps both SAs where they followed the NAT: port 4500 was no edit.
+        pair.EastDaemon.Signal("HUP");
+        Assert.True(Shell.Eventually(() => pair.EastDaemon.Output.Contains("0 added, 0 removed, 5 unchanged", StringComparison.Ordinal)), pair.EastDaemon.Output);
+        Assert.Equal((current.Port, current.Port), EastPeerPorts());
+        pair.MustPing(pair.East, "10.2.0.1", "10.1.0.1");
     }
 
     /// <summary>

@@ -207,6 +207,8 @@ public sealed class NatTraversalSimulationTests
         Diagnostics.StateFormatter.Write(shown, Sa(net.EastGateway, TunnelThroughNat.NatPublic, TunnelThroughNat.EastToWestSpi));
         Assert.Contains($"\tencap type espinudp sport 4500 dport {newPort} addr 0.0.0.0\n", shown.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);
 
+        Assert.Equal(oldPort, Sa(net.EastGateway, TunnelThroughNat.NatPublic, TunnelThroughNat.EastToWestSpi).KeyedNatTraversal!.DestinationPort); // as installed
+
         // The west SAs saw no NAT: nothing of theirs moved.
         Assert.Equal(TunnelThroughNat.IkePort, Sa(net.WestGateway, TunnelThroughNat.EastOuter, TunnelThroughNat.WestToEastSpi).NatTraversal!.DestinationPort);
     }

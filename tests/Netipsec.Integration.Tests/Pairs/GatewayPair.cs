@@ -3,9 +3,10 @@ using System.Globalization;
 namespace Netipsec.Integration.Tests.Pairs;
 
 /// <summary>
-/// Two gateways like <see cref="TwoSites"/>, built from a <see cref="GatewaySetup"/>: namespaces nx-netns-*, a veth
-/// pair with 192.0.2.1/2001:db8::1 on the west end and 192.0.2.2/2001:db8::2 on the east end, and a netipsecd per
-/// namespace with that setup's configuration. Everything it creates goes on dispose, even after a failed start.
+/// Two gateways like <see cref="TwoSites"/>, built from a <see cref="GatewaySetup"/>: namespaces named by its prefix
+/// (nx-netns-* unless it says otherwise), a veth pair with 192.0.2.1/2001:db8::1 on the west end and
+/// 192.0.2.2/2001:db8::2 on the east end (unless the setup links them its own way), and a netipsecd per namespace with
+/// that setup's configuration. Everything it creates goes on dispose, even after a failed start.
 /// </summary>
 public abstract class GatewayPair : IDisposable
 {
@@ -13,17 +14,20 @@ public abstract class GatewayPair : IDisposable
     public const string EastTun = "nxn-east";
 
     private readonly List<IDisposable> _owned = [];
-    private readonly string _namespacePrefix = string.Empty;
-    private readonly string _id = string.Empty;
-    private readonly IReadOnlyList<string> _daemonOptions = [];
+    private readonly string _namespacePrefix;
+    private readonly string _id;
+    private readonly IReadOnlyList<string> _daemonOptions;
 
     private protected GatewayPair(GatewaySetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
         string id = Environment.ProcessId.ToString("x", CultureInfo.InvariantCulture);
-        Directory = System.IO.Directory.CreateTempSubdirectory("nx-netns-").FullName;
+        Directory = System.IO.Directory.CreateTempSubdirectory(setup.NamespacePrefix + "-").FullName;
         WestVeth = $"nxn{setup.Name}w{id}";
         EastVeth = $"nxn{setup.Name}e{id}";
+        _namespacePrefix = $"{setup.NamespacePrefix}-{setup.Name}-";
+        _id = id;
+        _daemonOptions = setup.DaemonOptions;
         if (Prerequisites.Reason is not null)
         {
             return; // the tests skip; nothing to build
@@ -31,8 +35,6 @@ public abstract class GatewayPair : IDisposable
 
         try
         {
-            _namespacePrefix = $"{setup.NamespacePrefix}-{setup.Name}-";
-            _id = id;
             West = AddNamespace("w");
             East = AddNamespace("e");
             if (setup.Link is { } link)
@@ -46,7 +48,6 @@ public abstract class GatewayPair : IDisposable
                 Address(East, EastVeth, "192.0.2.2/24", "2001:db8::2/64");
             }
 
-            _daemonOptions = setup.DaemonOptions;
             WestDaemon = Own(Start(West, "west", WestTun, setup.WestTunAddress, setup.WestConfig));
             Assert.True(WestDaemon.WaitUntilReady(), "west did not start:\n" + WestDaemon.Output);
             WaitForRoute(West, WestDaemon, setup.WestRoute, WestTun);

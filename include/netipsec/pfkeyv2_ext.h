@@ -51,6 +51,8 @@
 #define SADB_X_EXT_ADDRESS_INNER_DST	38
 /* The SPI of the SA this one is paired with (struct sadb_x_pair). */
 #define SADB_X_EXT_PAIR			39
+/* The last sequence number already used on the SA; it continues from there (struct sadb_x_replay_seq). */
+#define SADB_X_EXT_REPLAY_SEQ		40
 
 /* ---- SA flags (sadb_sa_flags) ------------------------------------------------------------------------------ */
 
@@ -202,6 +204,17 @@ struct sadb_x_pair {
 	__be32	sadb_x_pair_spi;		/* SPI of the other SA of the pair, as in sadb_sa_spi */
 } __attribute__((packed));
 /* sizeof(struct sadb_x_pair) == 8 */
+
+/* SADB_X_EXT_REPLAY_SEQ, in ADD or in the UPDATE of a larval SA: an SA that continues elsewhere (high availability,
+ * migration). An outbound SA sends seq + 1 next; an inbound SA's anti-replay window starts with seq as its highest
+ * number, nothing below it marked seen. Above 2^32 - 1 only with SADB_X_SAFLAGS_ESN. */
+struct sadb_x_replay_seq {
+	__u16	sadb_x_replay_seq_len;
+	__u16	sadb_x_replay_seq_exttype;
+	__u32	sadb_x_replay_seq_reserved;	/* zero */
+	__u64	sadb_x_replay_seq_seq;		/* host order, as every 64-bit PF_KEY field */
+} __attribute__((packed));
+/* sizeof(struct sadb_x_replay_seq) == 16 */
 
 /* SADB_X_EXT_KM_COOKIE. */
 struct sadb_x_kmc {

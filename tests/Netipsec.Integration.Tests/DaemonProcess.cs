@@ -14,19 +14,20 @@ internal sealed class DaemonProcess : IDisposable
     private readonly Process _process;
     private readonly StringBuilder _output = new();
 
-    public DaemonProcess(string netns, string directory, string name, string tun, string address, string configPath, IReadOnlyList<string>? arguments = null)
+    /// <param name="options">More netipsecd switches (e.g. <c>--nat-keepalive 1</c>), after the ones every test gives.</param>
+    public DaemonProcess(string netns, string directory, string name, string tun, string address, string configPath, IReadOnlyList<string>? options = null)
     {
         ControlPath = Path.Combine(directory, name + ".ctl");
         PfKeyPath = Path.Combine(directory, name + ".pfkey");
         var start = new ProcessStartInfo("ip") { RedirectStandardOutput = true, RedirectStandardError = true };
-        string[] command =
+        string[] arguments =
         [
             "netns", "exec", netns, "dotnet", "exec", Prerequisites.DaemonPath,
             "--tun", tun, "--address", address, "--config", configPath,
             "--control", ControlPath, "--pfkey-socket", PfKeyPath,
-            .. arguments ?? [],
+            .. options ?? Array.Empty<string>(),
         ];
-        foreach (string argument in command)
+        foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }

@@ -25,7 +25,7 @@ internal static class ConfigurationEquality
         && Equals(installed.InnerSelector, wanted.InnerSelector)
         && installed.SoftLimits == wanted.SoftLimits
         && installed.HardLimits == wanted.HardLimits
-        && Equals(installed.NatTraversal, wanted.NatTraversal);
+        && Equals(installed.KeyedNatTraversal, wanted.NatTraversal); // a NAT port the SA followed is no change of configuration
 
     /// <summary>Same direction, selector, action, priority, templates and lifetimes.</summary>
     public static bool SamePolicy(SecurityPolicy installed, SecurityPolicy wanted) =>

@@ -1,3 +1,5 @@
+using Netipsec.NatTraversal;
+
 namespace Netipsec.Daemon.Hosting;
 
 /// <summary>
@@ -20,6 +22,8 @@ internal sealed class DaemonOptions
         ["--batch"] = $"{Section}:{nameof(BatchSize)}",
         ["--nat-port"] = $"{Section}:{nameof(NatTraversalPort)}",
         ["--larval-drop"] = $"{Section}:{nameof(LarvalDrop)}",
+        ["--nat-keepalive"] = $"{Section}:{nameof(NatKeepaliveSeconds)}",
+        ["--nat-follow"] = $"{Section}:{nameof(NatFollowPortChanges)}",
         ["--config"] = $"{Section}:{nameof(ConfigPath)}",
         ["--pfkey-socket"] = $"{Section}:{nameof(PfKeySocketPath)}",
         ["--control"] = $"{Section}:{nameof(ControlSocketPath)}",
@@ -52,6 +56,16 @@ internal sealed class DaemonOptions
     /// so the first packet of a flow is not lost to the negotiation.
     /// </summary>
     public bool LarvalDrop { get; set; } = true;
+
+    /// <summary>Seconds between the NAT keepalives of each outbound UDP-encapsulated SA (RFC 3948 §4 suggests 20); at least 1, the timer's tick.</summary>
+    public int NatKeepaliveSeconds { get; set; } = (int)NatTraversalOptions.DefaultKeepaliveInterval.TotalSeconds;
+
+    /// <summary>
+    /// Follows a NAT that moves the peer to another port (see <see cref="NatTraversalOptions.FollowPortChanges"/>): on
+    /// by default, since a daemon configured by a static file has no key manager to do it. Off, a change is only
+    /// reported (SADB_X_NAT_T_NEW_MAPPING, the monitor) for a key manager to follow with UPDATE.
+    /// </summary>
+    public bool NatFollowPortChanges { get; set; } = true;
 
     /// <summary>Packets in the pool: in flight, queued in batches, held or being reassembled at once.</summary>
     public int PoolSize { get; set; } = 4096;

@@ -25,13 +25,22 @@ internal sealed class DaemonRuntime : IDisposable
     private Gateway? _gateway;
     private PolicyRoutes? _routes;
 
+    /// <exception cref="DaemonStartException">An option is out of range.</exception>
     public DaemonRuntime(DaemonOptions options, ILogger<DaemonRuntime> logger)
     {
         _options = options;
         _logger = logger;
-        NatTraversalOptions natTraversal = options.NatTraversalPort == 0
-            ? new NatTraversalOptions { Ports = [] }
-            : new NatTraversalOptions { Ports = [(ushort)options.NatTraversalPort] };
+        if (options.NatKeepaliveSeconds < 1)
+        {
+            throw new DaemonStartException($"the NAT keepalive interval must be at least 1 second, found {options.NatKeepaliveSeconds}");
+        }
+
+        var natTraversal = new NatTraversalOptions
+        {
+            Ports = options.NatTraversalPort == 0 ? [] : [(ushort)options.NatTraversalPort],
+            KeepaliveInterval = TimeSpan.FromSeconds(options.NatKeepaliveSeconds),
+            FollowPortChanges = options.NatFollowPortChanges,
+        };
         Engine = new XfrmEngine(TimeProvider.System, CryptoEngines.CreateRegistry(), natTraversal: natTraversal);
         PfKey = new PfKeyService(Engine);
         Pool = new PacketPool(options.PoolSize, diagnostics: false);

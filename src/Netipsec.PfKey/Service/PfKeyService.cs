@@ -228,6 +228,11 @@ public sealed class PfKeyService
                 return PfKeyResult.Invalid(PfKeyDiagnostic.BadSrc);
             }
         }
+        else if (request.Contains(ExtensionType.ReplaySequence))
+        {
+            // A live SA's counters belong to its traffic: only an SA being installed may start elsewhere.
+            return PfKeyResult.Invalid(PfKeyDiagnostic.BadSaState);
+        }
 
         SadStatus status = _engine.States.Update(proposed, out SecurityAssociation? installed);
         if (status != SadStatus.Ok)

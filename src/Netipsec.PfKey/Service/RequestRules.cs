@@ -115,6 +115,11 @@ internal static class RequestRules
             return PfKeyResult.Invalid(PfKeyDiagnostic.SuppPresent);
         }
 
+        if (!installs && message.Contains(ExtensionType.ReplaySequence))
+        {
+            return PfKeyResult.Invalid(PfKeyDiagnostic.BadSaState); // counters are set only as an SA is installed
+        }
+
         // The seed: a pair links SAs only as an ADD or UPDATE installs them.
         return !installs && message.Contains(ExtensionType.Pair)
             ? PfKeyResult.Invalid(PfKeyDiagnostic.PairInappropriate)

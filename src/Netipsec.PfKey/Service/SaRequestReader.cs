@@ -60,6 +60,7 @@ internal static class SaRequestReader
             return result;
         }
 
+        message.TryGetReplaySequence(out ReplaySequenceExtension replaySequence);
         sa = new SecurityAssociation(new SaId(destination.Sockaddr.Address, header.Spi, protocol), source.Sockaddr.Address, mode)
         {
             ReqId = reqId,
@@ -75,6 +76,9 @@ internal static class SaRequestReader
             InnerSelector = ReadInnerSelector(message),
             NatTraversal = natTraversal,
             PairSpi = message.TryGetPair(out PairExtension pair) ? pair.Spi : 0,
+            // One number serves both ends (the SA continues from it): the sender's counter and the receiver's window.
+            InitialOutboundSequence = replaySequence.Sequence,
+            InitialInboundSequence = replaySequence.Sequence,
             AcquireSequence = message.Header.Sequence,
             SoftLimits = LifetimeConversion.ToLimits(message, ExtensionType.LifetimeSoft),
             HardLimits = LifetimeConversion.ToLimits(message, ExtensionType.LifetimeHard),

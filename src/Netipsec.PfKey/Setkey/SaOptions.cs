@@ -33,6 +33,12 @@ internal sealed class SaOptions
     /// <summary>Where the padding was chosen, to refuse a second, different choice and padding on AH or IPComp.</summary>
     public SetkeyToken? PaddingToken { get; set; }
 
+    /// <summary><c>-seq N</c> (Netipsec's SADB_X_EXT_REPLAY_SEQ): the last sequence number already used; the SA continues from it.</summary>
+    public ulong ReplaySequence { get; set; }
+
+    /// <summary>The <c>-seq</c> token when given, checked against the protocol and ESN once all options are read.</summary>
+    public SetkeyToken? ReplaySequenceOption { get; set; }
+
     public AlgorithmChoice? Encryption { get; set; }
 
     public AlgorithmChoice? Authentication { get; set; }

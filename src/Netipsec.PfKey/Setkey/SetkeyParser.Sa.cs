@@ -9,7 +9,7 @@ namespace Netipsec.PfKey.Setkey;
 
 internal sealed partial class SetkeyParser
 {
-    private const string AddOptions = "an option (-m, -r, -u, -f, -lh, -ls, -bh, -bs, -E, -A, -C) or ';'";
+    private const string AddOptions = "an option (-m, -r, -u, -f, -lh, -ls, -bh, -bs, -seq, -E, -A, -C) or ';'";
 
     /// <summary>RFC 4303 §2.1: SPIs 1-255 are reserved by IANA and 0 means "no SA".</summary>
     private const uint FirstSpi = 256;
@@ -124,6 +124,10 @@ internal sealed partial class SetkeyParser
                 break;
             case "-lh" or "-ls" or "-bh" or "-bs":
                 ParseLifetime(option, options);
+                break;
+            case "-seq":
+                options.ReplaySequence = ParseNumber(Next(), "the last sequence number used (the SA continues from it)", ulong.MaxValue);
+                options.ReplaySequenceOption = option;
                 break;
             case "-E":
                 options.Encryption = ParseAlgorithm(option, PfKeyAlgorithmSpace.Encryption, saType);
@@ -354,6 +358,19 @@ internal sealed partial class SetkeyParser
             throw SetkeySyntaxException.At(noCyclic, "nocyclic-seq needs a replay window (-r N, N > 0): only an SA without anti-replay lets its sequence number cycle (RFC 4303 §3.3.3)");
         }
 
+        if (options.ReplaySequenceOption is { } sequence)
+        {
+            if (saType == SaType.IpComp)
+            {
+                throw SetkeySyntaxException.At(sequence, "ipcomp has no sequence numbers: remove -seq");
+            }
+
+            if (options.ReplaySequence > uint.MaxValue && !options.ExtendedSequenceNumbers)
+            {
+                throw SetkeySyntaxException.At(sequence, $"-seq {options.ReplaySequence} needs 64-bit sequence numbers: add -f esn");
+            }
+        }
+
         CheckSoftBelowHard(keyword, options);
     }
 
@@ -409,6 +426,11 @@ internal sealed partial class SetkeyParser
         if (options.Authentication is { Key.Length: > 0 } authentication)
         {
             Fits(writer.TryAddKey(ExtensionType.KeyAuth, new KeyExtension(authentication.Key)));
+        }
+
+        if (options.ReplaySequenceOption is not null)
+        {
+            Fits(writer.TryAddReplaySequence(new ReplaySequenceExtension(options.ReplaySequence)));
         }
 
         if (target.Protocol.UdpEncapsulated)

@@ -25,4 +25,5 @@ internal enum ExtensionKind
     Eprop,
     KmCookie,
     Pair,
+    ReplaySequence,
 }

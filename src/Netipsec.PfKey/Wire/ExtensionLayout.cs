@@ -4,7 +4,7 @@ namespace Netipsec.PfKey.Wire;
 internal static class ExtensionLayout
 {
     /// <summary>One more than the largest extension type, so a type indexes per-type tables directly.</summary>
-    public const int TypeLimit = (int)ExtensionType.Pair + 1;
+    public const int TypeLimit = (int)ExtensionType.ReplaySequence + 1;
 
     public static ExtensionKind KindOf(ExtensionType type) => type switch
     {
@@ -31,6 +31,7 @@ internal static class ExtensionLayout
         ExtensionType.Eprop => ExtensionKind.Eprop,
         ExtensionType.KmCookie => ExtensionKind.KmCookie,
         ExtensionType.Pair => ExtensionKind.Pair,
+        ExtensionType.ReplaySequence => ExtensionKind.ReplaySequence,
         _ => ExtensionKind.Unknown,
     };
 
@@ -58,6 +59,7 @@ internal static class ExtensionLayout
         ExtensionKind.Eprop => EpropExtension.FixedLength,
         ExtensionKind.KmCookie => KmCookieExtension.FixedLength,
         ExtensionKind.Pair => PairExtension.FixedLength,
+        ExtensionKind.ReplaySequence => ReplaySequenceExtension.FixedLength,
         _ => int.MaxValue,
     };
 
@@ -85,6 +87,7 @@ internal static class ExtensionLayout
         ExtensionKind.Eprop => EpropExtension.TryRead(extension, out _),
         ExtensionKind.KmCookie => KmCookieExtension.TryRead(extension, out _),
         ExtensionKind.Pair => PairExtension.TryRead(extension, out _),
+        ExtensionKind.ReplaySequence => ReplaySequenceExtension.TryRead(extension, out _),
         _ => PfKeyParseError.UnknownExtension,
     };
 }

@@ -68,4 +68,7 @@ public enum ExtensionType : ushort
 
     /// <summary>SADB_X_EXT_PAIR (Netipsec 39): the SPI of the paired SA.</summary>
     Pair = 39,
+
+    /// <summary>SADB_X_EXT_REPLAY_SEQ (Netipsec 40): the last sequence number already used on the SA.</summary>
+    ReplaySequence = 40,
 }

@@ -134,6 +134,8 @@ public readonly ref struct PfKeyMessage
 
     public bool TryGetPair(out PairExtension value) => TryRead(ExtensionType.Pair, PairExtension.TryRead, out value);
 
+    public bool TryGetReplaySequence(out ReplaySequenceExtension value) => TryRead(ExtensionType.ReplaySequence, ReplaySequenceExtension.TryRead, out value);
+
     internal static bool IsKnown(MessageType type) =>
         type is > MessageType.Reserved and <= MessageType.Migrate or >= MessageType.InverseAcquire and <= MessageType.DelPair;
 

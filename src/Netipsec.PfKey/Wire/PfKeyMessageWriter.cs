@@ -313,6 +313,17 @@ public ref struct PfKeyMessageWriter
         return true;
     }
 
+    public bool TryAddReplaySequence(ReplaySequenceExtension value)
+    {
+        if (!TryReserve(ExtensionType.ReplaySequence, ExtensionKind.ReplaySequence, ReplaySequenceExtension.FixedLength, out Span<byte> extension))
+        {
+            return false;
+        }
+
+        value.WriteBody(extension);
+        return true;
+    }
+
     /// <summary>Rounds up to a whole number of 8-byte units.</summary>
     internal static int Align(int length) => (length + PfKeyConstants.Alignment - 1) & ~(PfKeyConstants.Alignment - 1);
 

@@ -32,6 +32,13 @@ public static class StateFormatter
             output.WriteLine($"\tsel {selector}");
         }
 
+        if (sa.NatTraversal is { } encapsulation)
+        {
+            // ip xfrm's line: the ports the SA sends from and to, as the daemon follows a NAT's mapping.
+            string original = encapsulation.OriginalAddress.Version == Packets.IpVersion.None ? "0.0.0.0" : encapsulation.OriginalAddress.ToString();
+            output.WriteLine(Invariant($"\tencap type espinudp sport {encapsulation.SourcePort} dport {encapsulation.DestinationPort} addr {original}"));
+        }
+
         output.WriteLine($"\tlifetime config: soft {Limits(sa.SoftLimits)}, hard {Limits(sa.HardLimits)}");
         LifetimeCurrent current = sa.Current;
         output.WriteLine(Invariant($"\tlifetime current: {current.Bytes}(bytes), {current.Packets}(packets)"));

@@ -21,6 +21,7 @@ public sealed class NatTraversalEngine
     private const byte KeepaliveTimeToLive = 64;
 
     private readonly TimeProvider _time;
+    private readonly SecurityAssociationDatabase _states;
     private readonly EncapsulatedStateIndex _encapsulated;
     private readonly KeyManagerEvents _events;
     private readonly FrozenSet<ushort> _ports;
@@ -33,6 +34,7 @@ public sealed class NatTraversalEngine
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(options.KeepaliveInterval, TimeSpan.Zero, nameof(options));
         _time = time;
+        _states = states;
         _encapsulated = states.Encapsulated;
         _events = events;
         _ports = options.Ports.ToFrozenSet();
@@ -128,7 +130,8 @@ public sealed class NatTraversalEngine
 
     /// <summary>
     /// Reports a NAT mapping change once (Linux's km_new_mapping, minus its repetition for every packet): called for an
-    /// authenticated packet of <paramref name="sa"/> that arrived in UDP from <paramref name="observed"/>.
+    /// authenticated packet of <paramref name="sa"/> that arrived in UDP from <paramref name="observed"/>. With
+    /// <see cref="NatTraversalOptions.FollowPortChanges"/>, a new port of the same peer address is then followed.
     /// </summary>
     internal void CheckMapping(SecurityAssociation sa, UdpEndpoint observed)
     {
@@ -148,6 +151,10 @@ public sealed class NatTraversalEngine
         {
             Statistics.IncrementMappingChanges();
             _events.OnNatMappingChanged(new NatMappingChange(sa, recorded, observed));
+            if (Options.FollowPortChanges && observed.Address == recorded.Address)
+            {
+                _states.FollowPeerPort(sa, recorded.Port, observed.Port);
+            }
         }
     }
 

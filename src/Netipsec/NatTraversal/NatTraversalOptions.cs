@@ -16,4 +16,13 @@ public sealed record NatTraversalOptions
     /// negotiates on them). The local ports of installed UDP-encapsulated SAs are accepted as well.
     /// </summary>
     public IReadOnlyList<ushort> Ports { get; init; } = [NatTraversalEncapsulation.DefaultPort];
+
+    /// <summary>
+    /// False (Linux's behaviour): a NAT mapping change is only reported, and the key manager moves the SAs. True: the
+    /// engine also follows a change of the peer's port at once, as a host without a key manager must (a NAT that
+    /// forgot its mapping picks a new port, and the peer's replies must go there): the inbound SA records the new
+    /// port, and the outbound SAs towards that peer send to it. A change of address is only reported: it changes
+    /// which SA a packet belongs to, which only the key manager may decide.
+    /// </summary>
+    public bool FollowPortChanges { get; init; }
 }

@@ -36,19 +36,29 @@ public sealed partial class ReplayWindow
     private readonly ulong[] _blocks;
     private readonly ulong _blockMask;
 
-    /// <summary>Creates an empty window: nothing seen, <see cref="Highest"/> 0.</summary>
+    /// <summary>Creates an empty window: nothing seen, <see cref="Highest"/> 0 or where the SA continues from.</summary>
     /// <param name="size">
     /// Window size in packets, 1 to <see cref="MaxSize"/>; 0 disables anti-replay (PF_KEY's replay 0, setkey's
     /// NOREPLAY): every number is accepted, while <see cref="Highest"/> is still tracked for ESN inference.
     /// </param>
     /// <param name="extendedSequenceNumbers">True when the SA uses 64-bit sequence numbers (RFC 4303 §2.2.1).</param>
-    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is negative or above <see cref="MaxSize"/>.</exception>
-    public ReplayWindow(int size, bool extendedSequenceNumbers)
+    /// <param name="highest">
+    /// Where the window starts (<see cref="Highest"/>), for an SA that continues elsewhere; nothing is marked seen,
+    /// so the numbers of the window below it are still accepted once. At most 2^32 - 1 without ESN.
+    /// </param>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="size"/> is negative or above <see cref="MaxSize"/>, or <paramref name="highest"/> needs ESN and it is off.</exception>
+    public ReplayWindow(int size, bool extendedSequenceNumbers, ulong highest = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(size);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(size, MaxSize);
+        if (!extendedSequenceNumbers)
+        {
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(highest, uint.MaxValue);
+        }
+
         Size = size;
         ExtendedSequenceNumbers = extendedSequenceNumbers;
+        Highest = highest;
         if (size == 0)
         {
             _blocks = [];

@@ -97,6 +97,7 @@ public sealed partial class SecurityAssociation
         if (proposed.NatTraversal is { } natTraversal)
         {
             Volatile.Write(ref _natTraversal, natTraversal);
+            Volatile.Write(ref _keyedNatTraversal, natTraversal);
         }
 
         if (proposed.PairSpi != 0)

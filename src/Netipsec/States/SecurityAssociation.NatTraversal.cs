@@ -30,6 +30,9 @@ public sealed partial class SecurityAssociation
         }
     }
 
+    /// <summary>Replaces the UDP encapsulation of a live SA; only the SAD calls it, under its write lock, keeping its index in step.</summary>
+    internal void ReplaceNatTraversal(NatTraversalEncapsulation encapsulation) => Volatile.Write(ref _natTraversal, encapsulation);
+
     /// <summary>Packets came from the recorded peer again: a later move is a new change to report.</summary>
     internal void ForgetMappingReport()
     {

@@ -41,6 +41,7 @@ public sealed partial class SecurityAssociation
     private volatile SaState _state;
     private uint _pairSpi;
     private NatTraversalEncapsulation? _natTraversal;
+    private NatTraversalEncapsulation? _keyedNatTraversal;
     private bool _installed;
 
     /// <summary>Describes an SA to install; nothing is validated until the database takes it.</summary>
@@ -111,12 +112,21 @@ public sealed partial class SecurityAssociation
     /// </summary>
     public EspPadding Padding { get; init; }
 
-    /// <summary>UDP encapsulation for NAT traversal (ESP only), or null. An update may replace it.</summary>
+    /// <summary>
+    /// UDP encapsulation for NAT traversal (ESP only), or null. An update may replace it, and so may the engine when
+    /// it follows a NAT's new port (<see cref="Netipsec.NatTraversal.NatTraversalOptions.FollowPortChanges"/>).
+    /// </summary>
     public NatTraversalEncapsulation? NatTraversal
     {
         get => Volatile.Read(ref _natTraversal);
-        init => _natTraversal = value;
+        init => _natTraversal = _keyedNatTraversal = value;
     }
+
+    /// <summary>
+    /// The encapsulation as key management gave it (ADD, UPDATE): <see cref="NatTraversal"/> before the engine
+    /// followed any NAT port change, so a configuration that still says the same keeps the SA.
+    /// </summary>
+    public NatTraversalEncapsulation? KeyedNatTraversal => Volatile.Read(ref _keyedNatTraversal);
 
     /// <summary>The SPI of the opposite-direction SA this one is paired with (its destination is our source); 0 = none.</summary>
     public uint PairSpi
@@ -206,6 +216,13 @@ public sealed partial class SecurityAssociation
     /// </summary>
     public ulong InitialOutboundSequence { get; init; }
 
+    /// <summary>
+    /// The highest inbound sequence number already seen, for an SA restored from elsewhere (Linux's replay state
+    /// seq/seq_hi): the anti-replay window starts there, with nothing below it marked, so ESN infers the high half of
+    /// the numbers that follow from it; 0 for a new SA.
+    /// </summary>
+    public ulong InitialInboundSequence { get; init; }
+
     /// <summary>Checks what <see cref="SecurityAssociationDatabase.Add"/> and Update require of a new SA.</summary>
     internal bool IsValidToInstall()
     {
@@ -228,7 +245,7 @@ public sealed partial class SecurityAssociation
             && (_flags & ~KnownFlags) == 0
             && (_flags & (SaFlags.Inbound | SaFlags.Outbound)) != (SaFlags.Inbound | SaFlags.Outbound)
             && ReplayWindowSize is >= 0 and <= ReplayWindow.MaxSize
-            && (ExtendedSequenceNumbers || InitialOutboundSequence <= uint.MaxValue)
+            && (ExtendedSequenceNumbers || (InitialOutboundSequence <= uint.MaxValue && InitialInboundSequence <= uint.MaxValue))
             && SoftLimits.FitsWithin(HardLimits)
             && (InnerSelector is null || Mode != XfrmMode.Transport)
             && (TfcPadding == 0 || (TfcPadding is > 0 and <= MaxTfcPadding && Protocol == IpsecProtocol.Esp && Mode == XfrmMode.Tunnel))
@@ -274,7 +291,7 @@ public sealed partial class SecurityAssociation
         if (Protocol != IpsecProtocol.IpComp)
         {
             SequenceCounter = new SequenceCounter(ExtendedSequenceNumbers, AllowsSequenceCycling, InitialOutboundSequence);
-            ReplayWindow = new ReplayWindow(AntiReplay ? ReplayWindowSize : 0, ExtendedSequenceNumbers);
+            ReplayWindow = new ReplayWindow(AntiReplay ? ReplayWindowSize : 0, ExtendedSequenceNumbers, InitialInboundSequence);
         }
 
         AttachTunnelCompanion();

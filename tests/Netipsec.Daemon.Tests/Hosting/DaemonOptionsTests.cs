@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Netipsec.Daemon.Hosting;
+using Netipsec.NatTraversal;
 using Netipsec.Packets;
 
 namespace Netipsec.Daemon.Tests.Hosting;
@@ -30,5 +32,26 @@ public sealed class DaemonOptionsTests
         Assert.All(DaemonOptions.Switches.Values, target => Assert.Contains(target, properties));
         Assert.Equal(Environment.ProcessorCount, new DaemonOptions().EffectiveQueues);
         Assert.Equal(3, new DaemonOptions { Queues = 3 }.EffectiveQueues);
+    }
+
+    [Fact]
+    public void The_NAT_keepalive_interval_and_port_following_reach_the_engine()
+    {
+        using var runtime = new DaemonRuntime(new DaemonOptions { NatKeepaliveSeconds = 2, NatFollowPortChanges = false }, NullLogger<DaemonRuntime>.Instance);
+
+        Assert.Equal(TimeSpan.FromSeconds(2), runtime.Engine.NatTraversal.Options.KeepaliveInterval);
+        Assert.False(runtime.Engine.NatTraversal.Options.FollowPortChanges);
+        Assert.True(new DaemonOptions().NatFollowPortChanges);
+        Assert.Equal(NatTraversalOptions.DefaultKeepaliveInterval, TimeSpan.FromSeconds(new DaemonOptions().NatKeepaliveSeconds));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void A_NAT_keepalive_interval_below_one_second_stops_the_start_with_the_value_named(int seconds)
+    {
+        DaemonStartException error = Assert.Throws<DaemonStartException>(() => new DaemonRuntime(new DaemonOptions { NatKeepaliveSeconds = seconds }, NullLogger<DaemonRuntime>.Instance));
+
+        Assert.Contains(seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
     }
 }

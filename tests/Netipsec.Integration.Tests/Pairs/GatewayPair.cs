@@ -3,9 +3,10 @@ using System.Globalization;
 namespace Netipsec.Integration.Tests.Pairs;
 
 /// <summary>
-/// Two gateways like <see cref="TwoSites"/>, built from a <see cref="GatewaySetup"/>: namespaces nx-netns-* (or the setup's prefix), a veth
-/// pair with 192.0.2.1/2001:db8::1 on the west end and 192.0.2.2/2001:db8::2 on the east end, and a netipsecd per
-/// namespace with that setup's configuration. Everything it creates goes on dispose, even after a failed start.
+/// Two gateways like <see cref="TwoSites"/>, built from a <see cref="GatewaySetup"/>: namespaces named by its prefix
+/// (nx-netns-* unless it says otherwise), a veth pair with 192.0.2.1/2001:db8::1 on the west end and
+/// 192.0.2.2/2001:db8::2 on the east end (unless the setup links them its own way), and a netipsecd per namespace with
+/// that setup's configuration. Everything it creates goes on dispose, even after a failed start.
 /// </summary>
 public abstract class GatewayPair : IDisposable
 {
@@ -13,14 +14,20 @@ public abstract class GatewayPair : IDisposable
     public const string EastTun = "nxn-east";
 
     private readonly List<IDisposable> _owned = [];
+    private readonly string _namespacePrefix;
+    private readonly string _id;
+    private readonly IReadOnlyList<string> _daemonOptions;
 
     private protected GatewayPair(GatewaySetup setup)
     {
         ArgumentNullException.ThrowIfNull(setup);
         string id = Environment.ProcessId.ToString("x", CultureInfo.InvariantCulture);
-        Directory = System.IO.Directory.CreateTempSubdirectory("nx-netns-").FullName;
+        Directory = System.IO.Directory.CreateTempSubdirectory(setup.NamespacePrefix + "-").FullName;
         WestVeth = $"nxn{setup.Name}w{id}";
         EastVeth = $"nxn{setup.Name}e{id}";
+        _namespacePrefix = $"{setup.NamespacePrefix}-{setup.Name}-";
+        _id = id;
+        _daemonOptions = setup.DaemonOptions;
         if (Prerequisites.Reason is not null)
         {
             return; // the tests skip; nothing to build
@@ -28,17 +35,25 @@ public abstract class GatewayPair : IDisposable
 
         try
         {
-            West = Own(new Namespace($"{setup.NamespacePrefix}-{setup.Name}-w{id}"));
-            East = Own(new Namespace($"{setup.NamespacePrefix}-{setup.Name}-e{id}"));
-            Shell.Must("ip", "link", "add", WestVeth, "netns", West.Name, "type", "veth", "peer", "name", EastVeth, "netns", East.Name);
-            Address(West, WestVeth, "192.0.2.1/24", "2001:db8::1/64");
-            Address(East, EastVeth, "192.0.2.2/24", "2001:db8::2/64");
-            WestDaemon = Own(Start(West, "west", WestTun, setup.WestTunAddress, setup.WestConfig, setup.WestArguments));
+            West = AddNamespace("w");
+            East = AddNamespace("e");
+            if (setup.Link is { } link)
+            {
+                link(this);
+            }
+            else
+            {
+                Shell.Must("ip", "link", "add", WestVeth, "netns", West.Name, "type", "veth", "peer", "name", EastVeth, "netns", East.Name);
+                Address(West, WestVeth, "192.0.2.1/24", "2001:db8::1/64");
+                Address(East, EastVeth, "192.0.2.2/24", "2001:db8::2/64");
+            }
+
+            WestDaemon = Own(Start(West, "west", WestTun, setup.WestTunAddress, setup.WestConfig));
             Assert.True(WestDaemon.WaitUntilReady(), "west did not start:\n" + WestDaemon.Output);
             WaitForRoute(West, WestDaemon, setup.WestRoute, WestTun);
             if (setup.EastIsDaemon)
             {
-                EastDaemon = Own(Start(East, "east", EastTun, setup.EastTunAddress, setup.EastConfig, []));
+                EastDaemon = Own(Start(East, "east", EastTun, setup.EastTunAddress, setup.EastConfig));
                 Assert.True(EastDaemon.WaitUntilReady(), "east did not start:\n" + EastDaemon.Output);
                 WaitForRoute(East, EastDaemon, setup.EastRoute, EastTun);
             }
@@ -92,7 +107,11 @@ public abstract class GatewayPair : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    private static void Address(Namespace netns, string veth, string ipv4, string ipv6)
+    /// <summary>A further namespace the pair owns (deleted on dispose), named like the gateways' with <paramref name="role"/> at the end.</summary>
+    internal Namespace AddNamespace(string role) => Own(new Namespace(_namespacePrefix + role + _id));
+
+    /// <summary>Gives <paramref name="veth"/> in <paramref name="netns"/> both addresses and brings it up.</summary>
+    internal static void Address(Namespace netns, string veth, string ipv4, string ipv6)
     {
         netns.Ip("addr", "add", ipv4, "dev", veth);
         netns.Ip("-6", "addr", "add", ipv6, "dev", veth, "nodad");
@@ -110,11 +129,11 @@ public abstract class GatewayPair : IDisposable
         }
     }
 
-    private DaemonProcess Start(Namespace netns, string name, string tun, string address, string config, IReadOnlyList<string> arguments)
+    private DaemonProcess Start(Namespace netns, string name, string tun, string address, string config)
     {
         string path = Path.Combine(Directory, name + ".conf");
         File.WriteAllText(path, config);
-        return new DaemonProcess(netns.Name, Directory, name, tun, address, path, arguments);
+        return new DaemonProcess(netns.Name, Directory, name, tun, address, path, _daemonOptions);
     }
 
     private T Own<T>(T disposable)

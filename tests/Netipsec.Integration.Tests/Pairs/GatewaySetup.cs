@@ -17,11 +17,18 @@ internal sealed record GatewaySetup(string Name, string WestConfig, string EastC
 
     public Action<GatewayPair>? AfterStart { get; init; }
 
-    /// <summary>Extra command-line switches of the west daemon (such as <c>--larval-drop false</c>).</summary>
-    public IReadOnlyList<string> WestArguments { get; init; } = [];
-
-    /// <summary>How the pair's namespaces are named: PREFIX-NAME-w/e plus the test process's id.</summary>
+    /// <summary>The start of the namespaces' names (each helper's tests keep their own).</summary>
     public string NamespacePrefix { get; init; } = "nx-netns";
+
+    /// <summary>More netipsecd switches, given to both daemons.</summary>
+    public IReadOnlyList<string> DaemonOptions { get; init; } = [];
+
+    /// <summary>
+    /// Joins the gateways' outer interfaces (<see cref="GatewayPair.WestVeth"/> in the west,
+    /// <see cref="GatewayPair.EastVeth"/> in the east) and addresses them; null for one veth pair between them
+    /// (192.0.2.1/2001:db8::1 west, 192.0.2.2/2001:db8::2 east).
+    /// </summary>
+    public Action<GatewayPair>? Link { get; init; }
 
     /// <summary>False when the east end is not netipsecd (the test runs its own peer there); no east daemon starts.</summary>
     public bool EastIsDaemon { get; init; } = true;

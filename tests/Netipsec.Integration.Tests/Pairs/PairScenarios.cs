@@ -49,12 +49,12 @@ internal static class PairScenarios
 
     /// <summary>
     /// The IPv4 ESP tunnel's policies without any SA: a key manager of the test's own keys both daemons over their
-    /// PF_KEY sockets when traffic raises an ACQUIRE, and west holds the packets meanwhile (no larval drop).
+    /// PF_KEY sockets when traffic raises an ACQUIRE, and the daemons hold the packets meanwhile (no larval drop).
     /// </summary>
     public static GatewaySetup Acquire =>
         new PairConfig("192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", "any", [PairTransform.EspGcm("tunnel", 0x9001, 0x9002)]) { WithStates = false }.Setup("kx") with
         {
-            WestArguments = ["--larval-drop", "false"],
+            DaemonOptions = ["--larval-drop", "false"],
             NamespacePrefix = "nx-acq",
         };
 

@@ -144,6 +144,19 @@ public sealed class SetkeyCompilerTests
         Assert.Equal(SaFlags.None, without.Flags);
     }
 
+    [Fact]
+    public void Seq_continues_the_sa_from_a_sequence_number_which_only_esn_lets_exceed_32_bits()
+    {
+        PfKeyMessage near = Parse(Single($"add 192.0.2.1 192.0.2.2 esp 4096 -seq 0xfffffff0 -r 64 -E aes-gcm-16 {GcmKey};"));
+        Assert.True(near.TryGetReplaySequence(out ReplaySequenceExtension nearWrap));
+        Assert.Equal(0xffff_fff0UL, nearWrap.Sequence);
+
+        PfKeyMessage beyond = Parse(Single($"add 192.0.2.1 192.0.2.2 esp 4096 -seq 0x100000005 -f esn -r 64 -E aes-gcm-16 {GcmKey};"));
+        Assert.True(beyond.TryGetReplaySequence(out ReplaySequenceExtension past));
+        Assert.Equal(0x1_0000_0005UL, past.Sequence);
+        Assert.False(Parse(Single($"add 192.0.2.1 192.0.2.2 esp 4096 -E aes-gcm-16 {GcmKey};")).Contains(ExtensionType.ReplaySequence));
+    }
+
     [Theory]
     [InlineData("", SaFlags.None)]
     [InlineData("-f seq-pad", SaFlags.None)]

@@ -58,7 +58,7 @@ public sealed class CLayoutTests
             SIZE(sadb_ident); SIZE(sadb_sens); SIZE(sadb_prop); SIZE(sadb_comb); SIZE(sadb_supported); SIZE(sadb_alg);
             SIZE(sadb_spirange); SIZE(sadb_x_kmprivate); SIZE(sadb_x_sa2); SIZE(sadb_x_policy); SIZE(sadb_x_ipsecrequest);
             SIZE(sadb_x_nat_t_type); SIZE(sadb_x_nat_t_port); SIZE(sadb_x_sec_ctx); SIZE(sadb_x_kmaddress); SIZE(sadb_x_filter);
-            SIZE(sadb_x_pair); SIZE(sadb_x_kmc); SIZE(sadb_x_ereg); SIZE(sadb_x_eprop); SIZE(sadb_x_ecomb); SIZE(sadb_x_algdesc);
+            SIZE(sadb_x_pair); SIZE(sadb_x_replay_seq); SIZE(sadb_x_kmc); SIZE(sadb_x_ereg); SIZE(sadb_x_eprop); SIZE(sadb_x_ecomb); SIZE(sadb_x_algdesc);
             SIZE(sockaddr_in); SIZE(sockaddr_in6);
 
             OFFSET(sadb_x_filter, sadb_x_filter_family); OFFSET(sadb_x_ipsecrequest, sadb_x_ipsecrequest_reqid);
@@ -69,7 +69,7 @@ public sealed class CLayoutTests
             VALUE(EPERM); VALUE(ENOENT); VALUE(ESRCH); VALUE(ENOMEM); VALUE(EBUSY); VALUE(EEXIST); VALUE(EINVAL);
             VALUE(EMSGSIZE); VALUE(EPIPE); VALUE(EPROTONOSUPPORT); VALUE(EOPNOTSUPP); VALUE(ENOBUFS);
             VALUE(SADB_X_SPDDELETE2); VALUE(SADB_X_MIGRATE); VALUE(SADB_X_INVERSE_ACQUIRE); VALUE(SADB_X_DELPAIR);
-            VALUE(SADB_X_EXT_FILTER); VALUE(SADB_X_EXT_EREG); VALUE(SADB_X_EXT_PAIR); VALUE(SADB_X_SAFLAGS_USED);
+            VALUE(SADB_X_EXT_FILTER); VALUE(SADB_X_EXT_EREG); VALUE(SADB_X_EXT_PAIR); VALUE(SADB_X_EXT_REPLAY_SEQ); VALUE(SADB_X_SAFLAGS_USED);
             VALUE(SADB_SAFLAGS_NOECN); VALUE(SADB_X_DIAGNOSTIC_BAD_INNER_SRC_AF); VALUE(SADB_X_DIAGNOSTIC_SA_EXPIRED);
             VALUE(SADB_X_EALG_AESCBC); VALUE(SADB_AALG_SHA1HMAC); VALUE(IPSEC_MODE_TUNNEL); VALUE(IPSEC_LEVEL_UNIQUE);
             VALUE(SADB_X_SAFLAGS_ESN); VALUE(SADB_X_EXT_PSEQ); VALUE(SADB_X_EXT_PRAND); VALUE(SADB_X_EXT_PZERO); VALUE(SADB_X_EXT_PMASK);
@@ -131,6 +131,7 @@ public sealed class CLayoutTests
         ["sizeof sadb_x_kmaddress"] = KmAddressExtension.FixedLength,
         ["sizeof sadb_x_filter"] = FilterExtension.FixedLength,
         ["sizeof sadb_x_pair"] = PairExtension.FixedLength,
+        ["sizeof sadb_x_replay_seq"] = ReplaySequenceExtension.FixedLength,
         ["sizeof sadb_x_kmc"] = KmCookieExtension.FixedLength,
         ["sizeof sadb_x_ereg"] = EregExtension.FixedLength,
         ["sizeof sadb_x_eprop"] = EpropExtension.FixedLength,
@@ -166,6 +167,7 @@ public sealed class CLayoutTests
         ["value SADB_X_EXT_FILTER"] = (long)ExtensionType.Filter,
         ["value SADB_X_EXT_EREG"] = (long)ExtensionType.Ereg,
         ["value SADB_X_EXT_PAIR"] = (long)ExtensionType.Pair,
+        ["value SADB_X_EXT_REPLAY_SEQ"] = (long)ExtensionType.ReplaySequence,
         ["value SADB_X_SAFLAGS_USED"] = (long)SaFlags.Used,
         ["value SADB_SAFLAGS_NOECN"] = (long)SaFlags.NoEcn,
         ["value SADB_X_DIAGNOSTIC_BAD_INNER_SRC_AF"] = (long)PfKeyDiagnostic.BadInnerSrcAf,

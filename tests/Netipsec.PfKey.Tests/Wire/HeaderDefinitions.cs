@@ -20,6 +20,7 @@ internal static partial class HeaderDefinitions
         ["SADB_X_AALG_SHA2_512HMAC"] = nameof(AuthAlgorithm.Sha512Hmac),
         ["SADB_X_AALG_SM3_256HMAC"] = nameof(AuthAlgorithm.Sm3Hmac),
         ["SADB_EALG_3DESCBC"] = nameof(EncryptAlgorithm.TripleDesCbc),
+        ["SADB_X_EXT_REPLAY_SEQ"] = nameof(ExtensionType.ReplaySequence),
     };
 
     // Most specific prefix first: SADB_X_EXT_ before SADB_X_ (message types).

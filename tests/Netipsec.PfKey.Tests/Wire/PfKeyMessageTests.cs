@@ -158,7 +158,7 @@ public sealed class PfKeyMessageTests
             { "ext running past the end", Build(Add, Esp, ExtensionClaiming(1, 16, 3)), PfKeyParseError.BadExtensionLength, ExtensionType.Sa, PfKeyDiagnostic.BadExtLen },
             { "unknown type 27", Build(Add, Esp, Extension(27, 8)), PfKeyParseError.UnknownExtension, (ExtensionType)27, PfKeyDiagnostic.UnknownExt },
             { "reserved type 0", Build(Add, Esp, Extension((ushort)0, 8)), PfKeyParseError.UnknownExtension, ExtensionType.Reserved, PfKeyDiagnostic.UnknownExt },
-            { "unknown type 40", Build(Add, Esp, Extension(40, 8)), PfKeyParseError.UnknownExtension, (ExtensionType)40, PfKeyDiagnostic.UnknownExt },
+            { "unknown type 41", Build(Add, Esp, Extension(41, 8)), PfKeyParseError.UnknownExtension, (ExtensionType)41, PfKeyDiagnostic.UnknownExt },
             { "duplicate SA", Build(Add, Esp, sa, sa), PfKeyParseError.DuplicateExtension, ExtensionType.Sa, PfKeyDiagnostic.DuplicateSa },
             {
                 "duplicate source", Build(Add, Esp, Ipv4Address(ExtensionType.AddressSrc, 1, 2, 3, 4), Ipv4Address(ExtensionType.AddressSrc, 1, 2, 3, 5)),

@@ -132,6 +132,8 @@ public sealed class PfKeyMessageWriterTests
         Assert.Equal(new KmCookieExtension(2, 0xdeadbeef), cookie);
         Assert.True(message.TryGetPair(out PairExtension pair));
         Assert.Equal(new PairExtension(0x87654321), pair);
+        Assert.True(message.TryGetReplaySequence(out ReplaySequenceExtension sequence));
+        Assert.Equal(new ReplaySequenceExtension(0x1_0000_0002), sequence);
     }
 
     [Fact]

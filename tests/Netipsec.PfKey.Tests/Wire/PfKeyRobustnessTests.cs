@@ -100,6 +100,7 @@ public sealed class PfKeyRobustnessTests
                 ExtensionKind.Eprop => message.TryGetEprop(out EpropExtension eprop) && ReadAll(eprop),
                 ExtensionKind.KmCookie => message.TryGetKmCookie(out _),
                 ExtensionKind.Pair => message.TryGetPair(out _),
+                ExtensionKind.ReplaySequence => message.TryGetReplaySequence(out _),
                 _ => false,
             };
             failures += ok ? 0 : 1;

@@ -108,6 +108,7 @@ internal static class SampleMessages
             && writer.TryAddAddress(ExtensionType.AddressNattRem, new AddressExtension(17, 128, new Sockaddr(V6Host2, 4500)))
             && writer.TryAddAddress(ExtensionType.AddressInnerSrc, new AddressExtension(6, 24, new Sockaddr(IpAddress.Parse("10.1.0.0"))))
             && writer.TryAddAddress(ExtensionType.AddressInnerDst, new AddressExtension(6, 16, new Sockaddr(IpAddress.Parse("10.2.0.0"), 443)))
-            && writer.TryAddPair(new PairExtension(0x87654321));
+            && writer.TryAddPair(new PairExtension(0x87654321))
+            && writer.TryAddReplaySequence(new ReplaySequenceExtension(0x1_0000_0002));
     }
 }

@@ -181,6 +181,59 @@ public sealed class NatTraversalSimulationTests
     }
 
     [Fact]
+    public void Following_port_changes_the_sas_move_to_the_new_port_at_once_and_the_change_is_still_reported_once()
+    {
+        var net = new TunnelThroughNat(natTraversal: new NatTraversalOptions { FollowPortChanges = true });
+        ushort oldPort = net.WestPublicPort;
+        net.Nat.Rebind();
+
+        for (int i = 0; i < 3; i++)
+        {
+            net.WestHost.Send(Traffic.Udp(TunnelThroughNat.WestHostAddress, TunnelThroughNat.EastHostAddress, 5000, 53, 100 + i));
+        }
+
+        ushort newPort = net.Nat.PublicPortOf(TunnelThroughNat.WestOuter, 4500, IpProtocol.Udp)!.Value;
+        net.EastHost.Send(Traffic.Udp(TunnelThroughNat.EastHostAddress, TunnelThroughNat.WestHostAddress, 53, 5000));
+
+        Assert.Equal(3, net.EastHost.Inbox.Count);
+        Assert.Single(net.WestHost.Inbox); // east answered to the new port without any key manager
+        Assert.Equal(0, net.Nat.Dropped);
+        NatMappingChange change = Assert.Single(net.EastKeyManager.Changes);
+        Assert.Equal((oldPort, newPort), (change.Previous.Port, change.Current.Port));
+        Assert.Equal(newPort, Sa(net.EastGateway, TunnelThroughNat.EastOuter, TunnelThroughNat.WestToEastSpi).NatTraversal!.SourcePort);
+        NatTraversalEncapsulation outbound = Sa(net.EastGateway, TunnelThroughNat.NatPublic, TunnelThroughNat.EastToWestSpi).NatTraversal!;
+        Assert.Equal((TunnelThroughNat.IkePort, newPort), (outbound.SourcePort, outbound.DestinationPort));
+        var shown = new StringWriter();
+        Netipsec.Diagnostics.StateFormatter.Write(shown, Sa(net.EastGateway, TunnelThroughNat.NatPublic, TunnelThroughNat.EastToWestSpi));
+        Assert.Contains($"\tencap type espinudp sport 4500 dport {newPort} addr 0.0.0.0\n", shown.ToString().ReplaceLineEndings("\n"), StringComparison.Ordinal);
+
+        Assert.Equal(oldPort, Sa(net.EastGateway, TunnelThroughNat.NatPublic, TunnelThroughNat.EastToWestSpi).KeyedNatTraversal!.DestinationPort); // as installed
+
+        // The west SAs saw no NAT: nothing of theirs moved.
+        Assert.Equal(TunnelThroughNat.IkePort, Sa(net.WestGateway, TunnelThroughNat.EastOuter, TunnelThroughNat.WestToEastSpi).NatTraversal!.DestinationPort);
+    }
+
+    [Fact]
+    public void Following_port_changes_a_new_address_is_reported_but_not_followed()
+    {
+        var net = new TunnelThroughNat(natTraversal: new NatTraversalOptions { FollowPortChanges = true });
+        SecurityAssociation eastIn = Sa(net.EastGateway, TunnelThroughNat.EastOuter, TunnelThroughNat.WestToEastSpi);
+        var moved = new UdpEndpoint(IpAddress.Parse("192.0.2.77"), 1234);
+
+        net.EastGateway.Engine.NatTraversal.CheckMapping(eastIn, moved);
+
+        Assert.Equal(moved, Assert.Single(net.EastKeyManager.Changes).Current);
+        Assert.Equal(net.WestPublicPort, eastIn.NatTraversal!.SourcePort);
+        Assert.Equal(net.WestPublicPort, Sa(net.EastGateway, TunnelThroughNat.NatPublic, TunnelThroughNat.EastToWestSpi).NatTraversal!.DestinationPort);
+    }
+
+    private static SecurityAssociation Sa(SimulatedHost gateway, IpAddress destination, uint spi)
+    {
+        Assert.Equal(SadStatus.Ok, gateway.Engine.States.Get(new SaId(destination, spi, IpsecProtocol.Esp), out SecurityAssociation? sa));
+        return sa!;
+    }
+
+    [Fact]
     public void A_forged_packet_from_a_new_port_that_fails_authentication_reports_no_mapping_change()
     {
         var net = new TunnelThroughNat();

@@ -98,6 +98,9 @@ internal static class PfKeyMessagePrinter
             case ExtensionType.NatTSport or ExtensionType.NatTDport when message.TryGetNatTPort(type, out NatTPortExtension port):
                 text.Append(CultureInfo.InvariantCulture, $"sadb_x_nat_t_port{{ type={(type == ExtensionType.NatTSport ? "sport" : "dport")} port={port.Port} }}");
                 break;
+            case ExtensionType.ReplaySequence when message.TryGetReplaySequence(out ReplaySequenceExtension replay):
+                text.Append(CultureInfo.InvariantCulture, $"sadb_x_replay_seq{{ seq={replay.Sequence}(0x{replay.Sequence:x}) }}");
+                break;
             case ExtensionType.Pair when message.TryGetPair(out PairExtension pair):
                 text.Append(CultureInfo.InvariantCulture, $"sadb_x_pair{{ spi=0x{pair.Spi:x8} }}");
                 break;

@@ -26,6 +26,7 @@ public sealed class MonitorTests
         Assert.True(writer.TryAddNatTType(new NatTTypeExtension(2)));
         Assert.True(writer.TryAddNatTPort(ExtensionType.NatTSport, new NatTPortExtension(4500)));
         Assert.True(writer.TryAddPair(new PairExtension(0x2000)));
+        Assert.True(writer.TryAddReplaySequence(new ReplaySequenceExtension(0x1_0000_0002)));
         return writer.Message.ToArray();
     }
 
@@ -57,7 +58,8 @@ public sealed class MonitorTests
             + " sadb_key{ type=encrypt bits=32 key=aabbccdd }\n"
             + " sadb_x_nat_t_type{ type=2 }\n"
             + " sadb_x_nat_t_port{ type=sport port=4500 }\n"
-            + " sadb_x_pair{ spi=0x00002000 }\n",
+            + " sadb_x_pair{ spi=0x00002000 }\n"
+            + " sadb_x_replay_seq{ seq=4294967298(0x100000002) }\n",
             PfKeyMessagePrinter.Describe(AddReply()));
     }
 

@@ -16,7 +16,7 @@ public abstract class GatewayPair : IDisposable
     private readonly List<IDisposable> _owned = [];
     private readonly string _namespacePrefix;
     private readonly string _id;
-    private readonly IReadOnlyList<string> _daemonOptions;
+    private readonly GatewaySetup _setup;
 
     private protected GatewayPair(GatewaySetup setup)
     {
@@ -27,7 +27,7 @@ public abstract class GatewayPair : IDisposable
         EastVeth = $"nxn{setup.Name}e{id}";
         _namespacePrefix = $"{setup.NamespacePrefix}-{setup.Name}-";
         _id = id;
-        _daemonOptions = setup.DaemonOptions;
+        _setup = setup;
         if (Prerequisites.Reason is not null)
         {
             return; // the tests skip; nothing to build
@@ -48,15 +48,7 @@ public abstract class GatewayPair : IDisposable
                 Address(East, EastVeth, "192.0.2.2/24", "2001:db8::2/64");
             }
 
-            WestDaemon = Own(Start(West, "west", WestTun, setup.WestTunAddress, setup.WestConfig));
-            Assert.True(WestDaemon.WaitUntilReady(), "west did not start:\n" + WestDaemon.Output);
-            WaitForRoute(West, WestDaemon, setup.WestRoute, WestTun);
-            if (setup.EastIsDaemon)
-            {
-                EastDaemon = Own(Start(East, "east", EastTun, setup.EastTunAddress, setup.EastConfig));
-                Assert.True(EastDaemon.WaitUntilReady(), "east did not start:\n" + EastDaemon.Output);
-                WaitForRoute(East, EastDaemon, setup.EastRoute, EastTun);
-            }
+            StartDaemons();
             setup.AfterStart?.Invoke(this);
         }
         catch
@@ -76,10 +68,10 @@ public abstract class GatewayPair : IDisposable
 
     internal Namespace East { get; } = null!;
 
-    internal DaemonProcess WestDaemon { get; } = null!;
+    internal DaemonProcess WestDaemon { get; private set; } = null!;
 
     /// <summary>The east daemon; absent (null) when the east end is a test's own peer: see <see cref="HasEastDaemon"/>.</summary>
-    internal DaemonProcess EastDaemon { get; } = null!;
+    internal DaemonProcess EastDaemon { get; private set; } = null!;
 
     internal bool HasEastDaemon => EastDaemon is not null;
 
@@ -107,6 +99,23 @@ public abstract class GatewayPair : IDisposable
         GC.SuppressFinalize(this);
     }
 
+    /// <summary>
+    /// Stops both daemons with SIGTERM (each must exit cleanly) and starts them again on the same configuration files:
+    /// a restart, with fresh SAs and counters on both ends.
+    /// </summary>
+    internal void RestartDaemons()
+    {
+        foreach (DaemonProcess daemon in HasEastDaemon ? [WestDaemon, EastDaemon] : new[] { WestDaemon })
+        {
+            daemon.Signal("TERM");
+            Assert.True(daemon.WaitForExit(TimeSpan.FromSeconds(30)) == 0, "a daemon did not stop cleanly:\n" + daemon.Output);
+            daemon.Dispose();
+            _owned.Remove(daemon);
+        }
+
+        StartDaemons();
+    }
+
     /// <summary>A further namespace the pair owns (deleted on dispose), named like the gateways' with <paramref name="role"/> at the end.</summary>
     internal Namespace AddNamespace(string role) => Own(new Namespace(_namespacePrefix + role + _id));
 
@@ -129,11 +138,24 @@ public abstract class GatewayPair : IDisposable
         }
     }
 
+    private void StartDaemons()
+    {
+        WestDaemon = Own(Start(West, "west", WestTun, _setup.WestTunAddress, _setup.WestConfig));
+        Assert.True(WestDaemon.WaitUntilReady(), "west did not start:\n" + WestDaemon.Output);
+        WaitForRoute(West, WestDaemon, _setup.WestRoute, WestTun);
+        if (_setup.EastIsDaemon)
+        {
+            EastDaemon = Own(Start(East, "east", EastTun, _setup.EastTunAddress, _setup.EastConfig));
+            Assert.True(EastDaemon.WaitUntilReady(), "east did not start:\n" + EastDaemon.Output);
+            WaitForRoute(East, EastDaemon, _setup.EastRoute, EastTun);
+        }
+    }
+
     private DaemonProcess Start(Namespace netns, string name, string tun, string address, string config)
     {
         string path = Path.Combine(Directory, name + ".conf");
         File.WriteAllText(path, config);
-        return new DaemonProcess(netns.Name, Directory, name, tun, address, path, _daemonOptions);
+        return new DaemonProcess(netns.Name, Directory, name, tun, address, path, _setup.DaemonOptions);
     }
 
     private T Own<T>(T disposable)

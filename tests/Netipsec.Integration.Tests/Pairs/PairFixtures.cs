@@ -18,6 +18,9 @@ public sealed class IpCompInsideEspPair() : GatewayPair(PairScenarios.IpCompInsi
 /// <inheritdoc cref="PairScenarios.AntiReplay"/>
 public sealed class AntiReplayPair() : GatewayPair(PairScenarios.AntiReplay);
 
+/// <inheritdoc cref="PairScenarios.Restart"/>
+public sealed class RestartPair() : GatewayPair(PairScenarios.Restart);
+
 /// <inheritdoc cref="PairScenarios.Acquire"/>
 public sealed class AcquirePair() : GatewayPair(PairScenarios.Acquire);
 

@@ -47,6 +47,10 @@ internal static class PairScenarios
     public static GatewaySetup AntiReplay =>
         new PairConfig("192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", "any", [PairTransform.EspGcm("tunnel", 0x7001, 0x7002, "-r 64")]).Setup("rp");
 
+    /// <summary>The IPv4 ESP tunnel, for stopping both daemons and starting them again on their configuration files.</summary>
+    public static GatewaySetup Restart =>
+        new PairConfig("192.0.2.1", "192.0.2.2", "10.1.0.0/24", "10.2.0.0/24", "any", [PairTransform.EspGcm("tunnel", 0x7101, 0x7102)]).Setup("rs");
+
     /// <summary>
     /// The IPv4 ESP tunnel's policies without any SA: a key manager of the test's own keys both daemons over their
     /// PF_KEY sockets when traffic raises an ACQUIRE, and the daemons hold the packets meanwhile (no larval drop).

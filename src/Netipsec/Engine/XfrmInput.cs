@@ -32,6 +32,7 @@ public sealed class XfrmInput
     private readonly IXfrmInputSink _sink;
     private readonly Func<IpAddress, bool> _isLocal;
     private readonly IpReassembler _reassembler;
+    private readonly FlowCache _policyCache;
     private readonly bool _checkPolicy;
     private long _dummyPackets;
 
@@ -55,6 +56,9 @@ public sealed class XfrmInput
         _sink = sink;
         _isLocal = isLocalAddress ?? (static _ => true);
         _reassembler = new IpReassembler(engine.Time, reassembly);
+        // The in and fwd policies by flow, as Linux's flow cache kept them: an SPD lookup per packet costs more than
+        // the rest of the inbound policy check together.
+        _policyCache = new FlowCache(new BundleResolver(engine.Policies, engine.States));
     }
 
     /// <summary>TFC dummy packets (next header 59) dropped by design; they are not errors, so no MIB counter holds them.</summary>
@@ -389,7 +393,7 @@ public sealed class XfrmInput
         }
 
         PolicyDirection direction = _isLocal(flow.Destination) ? PolicyDirection.In : PolicyDirection.Fwd;
-        DropReason reason = InboundPolicyCheck.Check(_engine.Policies, direction, flow, packet.SecPath, packet.Length);
+        DropReason reason = InboundPolicyCheck.Check(_engine.Policies, _policyCache.Lookup(direction, flow).Policy, packet.SecPath, packet.Length);
         if (reason != DropReason.None)
         {
             if (HasIpComp(packet.SecPath))

@@ -25,7 +25,7 @@ namespace Netipsec.Engine;
 /// Every drop increments exactly one <see cref="DropReason"/> counter and returns the packet to its pool; nothing
 /// here throws for anything a packet contains.
 /// </summary>
-/// <remarks>Thread-safe: any number of threads may call <see cref="Input"/> at once (per-SA state is under each SA's lock).</remarks>
+/// <remarks>Thread-safe: any number of threads may call <see cref="Input"/> at once (each SA's replay window advances under its lock).</remarks>
 public sealed class XfrmInput
 {
     private readonly XfrmEngine _engine;
@@ -255,16 +255,12 @@ public sealed class XfrmInput
             return DropReason.InStateProtoError;
         }
 
+        // The check takes no lock (ReplayWindow.Check may race an Advance); only the advance below is serialised.
         uint sequenceHigh = 0;
-        if (sa.ReplayWindow is { } window)
+        if (sa.ReplayWindow is { } window
+            && window.Check(header.SequenceLow, out sequenceHigh) is not ReplayVerdict.Accepted and var refused)
         {
-            lock (sa.SyncRoot)
-            {
-                if (window.Check(header.SequenceLow, out sequenceHigh) is not ReplayVerdict.Accepted and var verdict)
-                {
-                    return CountReplay(sa, verdict);
-                }
-            }
+            return CountReplay(sa, refused);
         }
 
         switch (type.Input(sa, packet, sequenceHigh))

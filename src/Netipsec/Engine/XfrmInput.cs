@@ -89,6 +89,7 @@ public sealed class XfrmInput
         ArgumentNullException.ThrowIfNull(packet);
         packet.Direction = PacketDirection.In;
         UdpEndpoint? encapsulatedFrom = null; // the UDP sender of the outermost ESP, while that layer is processed
+        Flow? innerFlow = null; // the flow of what the last layer decapsulated, when its selector check read it
         while (true)
         {
             switch (InboundHeader.TryParse(packet, out InboundHeader header))
@@ -97,7 +98,7 @@ public sealed class XfrmInput
                     switch (ReceiveOnNatTraversalPort(packet, out EncapsulatedDatagram datagram, out XfrmVerdict verdict))
                     {
                         case EncapsulationKind.NotEncapsulated:
-                            return CheckPolicyAndDeliver(packet);
+                            return CheckPolicyAndDeliver(packet, null);
                         case EncapsulationKind.Esp:
                             encapsulatedFrom = datagram.Source;
                             continue;
@@ -106,9 +107,9 @@ public sealed class XfrmInput
                     }
 
                 case InboundHeader.Status.NotIpsec:
-                    return CheckPolicyAndDeliver(packet);
+                    return CheckPolicyAndDeliver(packet, innerFlow);
                 case InboundHeader.Status.IpInIp:
-                    DropReason companionReason = DecapsulateCompanion(packet, header, out bool decapsulated);
+                    DropReason companionReason = DecapsulateCompanion(packet, header, out bool decapsulated, out innerFlow);
                     if (companionReason != DropReason.None)
                     {
                         return Drop(packet, companionReason);
@@ -116,7 +117,7 @@ public sealed class XfrmInput
 
                     if (!decapsulated)
                     {
-                        return CheckPolicyAndDeliver(packet);
+                        return CheckPolicyAndDeliver(packet, null);
                     }
 
                     continue;
@@ -128,10 +129,11 @@ public sealed class XfrmInput
                         return pending;
                     }
 
+                    innerFlow = null;
                     continue;
             }
 
-            DropReason reason = ProcessOneLayer(packet, header, encapsulatedFrom, out bool dummy);
+            DropReason reason = ProcessOneLayer(packet, header, encapsulatedFrom, out bool dummy, out innerFlow);
             encapsulatedFrom = null; // only the outermost ESP travels in UDP
             if (reason != DropReason.None)
             {
@@ -220,9 +222,11 @@ public sealed class XfrmInput
     /// <param name="header">What the parse found.</param>
     /// <param name="encapsulatedFrom">The UDP sender when this IPsec header arrived in UDP (RFC 3948), else null.</param>
     /// <param name="dummy">Set for a TFC dummy packet.</param>
-    private DropReason ProcessOneLayer(Packet packet, in InboundHeader header, UdpEndpoint? encapsulatedFrom, out bool dummy)
+    /// <param name="innerFlow">The flow of the decapsulated packet when the tunnel SA's selector check read it, else null.</param>
+    private DropReason ProcessOneLayer(Packet packet, in InboundHeader header, UdpEndpoint? encapsulatedFrom, out bool dummy, out Flow? innerFlow)
     {
         dummy = false;
+        innerFlow = null;
         if (packet.SecPath.IsFull)
         {
             return DropReason.InBufferError; // deeper than XFRM_MAX_DEPTH
@@ -319,7 +323,7 @@ public sealed class XfrmInput
             TransportChecksumFixup.Apply(encapsulation, packet.Data);
         }
 
-        return sa.Mode != XfrmMode.Transport ? CheckInnerSelector(sa, packet) : DropReason.None;
+        return sa.Mode != XfrmMode.Transport ? CheckInnerSelector(sa, packet, out innerFlow) : DropReason.None;
     }
 
     /// <summary>
@@ -328,9 +332,10 @@ public sealed class XfrmInput
     /// state goes on the secpath (<see cref="SecurityAssociation.TunnelCompanion"/>). Any other IP-in-IP packet is
     /// left alone (<paramref name="decapsulated"/> false) and is checked and delivered as it is.
     /// </summary>
-    private DropReason DecapsulateCompanion(Packet packet, in InboundHeader header, out bool decapsulated)
+    private DropReason DecapsulateCompanion(Packet packet, in InboundHeader header, out bool decapsulated, out Flow? innerFlow)
     {
         decapsulated = false;
+        innerFlow = null;
         SecurityAssociation? sa = _engine.States.FindOutbound(header.Destination, header.Source, IpsecProtocol.IpComp, XfrmMode.Tunnel, 0);
         if (sa?.TunnelCompanion is not { } companion)
         {
@@ -343,15 +348,29 @@ public sealed class XfrmInput
             return DropReason.InBufferError; // deeper than XFRM_MAX_DEPTH
         }
 
-        return XfrmModes.Input(sa, packet) == ModeStatus.Ok ? CheckInnerSelector(sa, packet) : DropReason.InStateModeError;
+        return XfrmModes.Input(sa, packet) == ModeStatus.Ok ? CheckInnerSelector(sa, packet, out innerFlow) : DropReason.InStateModeError;
     }
 
-    /// <summary>Linux checks a tunnel SA's selector against the packet it carried (XfrmInStateMismatch), layer by layer.</summary>
-    private static DropReason CheckInnerSelector(SecurityAssociation sa, Packet packet) =>
-        sa.InnerSelector is not null
-        && (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _) || !InboundPolicyCheck.InnerSelectorAllows(sa, flow))
-            ? DropReason.InStateMismatch
-            : DropReason.None;
+    /// <summary>
+    /// Linux checks a tunnel SA's selector against the packet it carried (XfrmInStateMismatch), layer by layer. The flow
+    /// read for it comes back in <paramref name="innerFlow"/>, so the policy check of an innermost layer need not read it again.
+    /// </summary>
+    private static DropReason CheckInnerSelector(SecurityAssociation sa, Packet packet, out Flow? innerFlow)
+    {
+        innerFlow = null;
+        if (sa.InnerSelector is null)
+        {
+            return DropReason.None;
+        }
+
+        if (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _) || !InboundPolicyCheck.InnerSelectorAllows(sa, flow))
+        {
+            return DropReason.InStateMismatch;
+        }
+
+        innerFlow = flow;
+        return DropReason.None;
+    }
 
     /// <summary>Linux's state checks: usable, not expired.</summary>
     private static DropReason CheckState(SecurityAssociation sa) => sa.State switch
@@ -375,7 +394,9 @@ public sealed class XfrmInput
         return DropReason.InStateSeqError;
     }
 
-    private XfrmVerdict CheckPolicyAndDeliver(Packet packet)
+    /// <param name="packet">The packet to deliver.</param>
+    /// <param name="knownFlow">Its flow when the last layer's selector check already read it (the data has not changed since).</param>
+    private XfrmVerdict CheckPolicyAndDeliver(Packet packet, Flow? knownFlow)
     {
         if (!_checkPolicy)
         {
@@ -383,7 +404,8 @@ public sealed class XfrmInput
             return XfrmVerdict.Passed;
         }
 
-        if (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _))
+        Flow flow = knownFlow.GetValueOrDefault();
+        if (knownFlow is null && !FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out flow, out _))
         {
             return Drop(packet, packet.SecPath.Count == 0 ? DropReason.InHdrError : DropReason.InStateModeError);
         }

@@ -6,11 +6,11 @@ namespace Netipsec.Crypto.IntelIpsecMb;
 public static class CryptoEngines
 {
     /// <summary>
-    /// <see cref="IntelIpsecMbEngine.Instance"/> when it is available, then <see cref="PortableCryptoEngine.Instance"/>
+    /// <see cref="IntelIpsecMbEngine.Preferred"/> when it is available, then <see cref="PortableCryptoEngine.Instance"/>
     /// for whatever the native engine does not run (or for everything when it is unavailable).
     /// </summary>
     public static IReadOnlyList<ICryptoEngine> Default { get; } = IntelIpsecMbEngine.IsAvailable
-        ? [IntelIpsecMbEngine.Instance, PortableCryptoEngine.Instance]
+        ? [IntelIpsecMbEngine.Preferred, PortableCryptoEngine.Instance]
         : [PortableCryptoEngine.Instance];
 
     /// <summary>Every transform Netipsec ships (ESP, AH, IPComp) with keys from <see cref="Default"/>.</summary>

@@ -64,6 +64,15 @@ public static class InboundPolicyCheck
         }
 
         policy = spd.Lookup(direction, flow);
+        return Check(spd, policy, secPath, packetLength);
+    }
+
+    /// <summary>
+    /// The verdict for a packet whose in or fwd policy was already looked up (null when none matched), as the input
+    /// path does through its flow cache; on success the policy's lifetime is accounted in <paramref name="spd"/>.
+    /// </summary>
+    internal static DropReason Check(SecurityPolicyDatabase spd, SecurityPolicy? policy, in SecPath secPath, int packetLength)
+    {
         if (policy is null)
         {
             return HasDecapsulation(secPath, 0) ? DropReason.InNoPols : DropReason.None;

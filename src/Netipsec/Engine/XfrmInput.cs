@@ -25,13 +25,14 @@ namespace Netipsec.Engine;
 /// Every drop increments exactly one <see cref="DropReason"/> counter and returns the packet to its pool; nothing
 /// here throws for anything a packet contains.
 /// </summary>
-/// <remarks>Thread-safe: any number of threads may call <see cref="Input"/> at once (per-SA state is under each SA's lock).</remarks>
+/// <remarks>Thread-safe: any number of threads may call <see cref="Input"/> at once (each SA's replay window advances under its lock).</remarks>
 public sealed class XfrmInput
 {
     private readonly XfrmEngine _engine;
     private readonly IXfrmInputSink _sink;
     private readonly Func<IpAddress, bool> _isLocal;
     private readonly IpReassembler _reassembler;
+    private readonly FlowCache _policyCache;
     private readonly bool _checkPolicy;
     private long _dummyPackets;
 
@@ -55,6 +56,9 @@ public sealed class XfrmInput
         _sink = sink;
         _isLocal = isLocalAddress ?? (static _ => true);
         _reassembler = new IpReassembler(engine.Time, reassembly);
+        // The in and fwd policies by flow, as Linux's flow cache kept them: an SPD lookup per packet costs more than
+        // the rest of the inbound policy check together.
+        _policyCache = new FlowCache(new BundleResolver(engine.Policies, engine.States));
     }
 
     /// <summary>TFC dummy packets (next header 59) dropped by design; they are not errors, so no MIB counter holds them.</summary>
@@ -85,6 +89,7 @@ public sealed class XfrmInput
         ArgumentNullException.ThrowIfNull(packet);
         packet.Direction = PacketDirection.In;
         UdpEndpoint? encapsulatedFrom = null; // the UDP sender of the outermost ESP, while that layer is processed
+        Flow? innerFlow = null; // the flow of what the last layer decapsulated, when its selector check read it
         while (true)
         {
             switch (InboundHeader.TryParse(packet, out InboundHeader header))
@@ -93,7 +98,7 @@ public sealed class XfrmInput
                     switch (ReceiveOnNatTraversalPort(packet, out EncapsulatedDatagram datagram, out XfrmVerdict verdict))
                     {
                         case EncapsulationKind.NotEncapsulated:
-                            return CheckPolicyAndDeliver(packet);
+                            return CheckPolicyAndDeliver(packet, null);
                         case EncapsulationKind.Esp:
                             encapsulatedFrom = datagram.Source;
                             continue;
@@ -102,9 +107,9 @@ public sealed class XfrmInput
                     }
 
                 case InboundHeader.Status.NotIpsec:
-                    return CheckPolicyAndDeliver(packet);
+                    return CheckPolicyAndDeliver(packet, innerFlow);
                 case InboundHeader.Status.IpInIp:
-                    DropReason companionReason = DecapsulateCompanion(packet, header, out bool decapsulated);
+                    DropReason companionReason = DecapsulateCompanion(packet, header, out bool decapsulated, out innerFlow);
                     if (companionReason != DropReason.None)
                     {
                         return Drop(packet, companionReason);
@@ -112,7 +117,7 @@ public sealed class XfrmInput
 
                     if (!decapsulated)
                     {
-                        return CheckPolicyAndDeliver(packet);
+                        return CheckPolicyAndDeliver(packet, null);
                     }
 
                     continue;
@@ -124,10 +129,11 @@ public sealed class XfrmInput
                         return pending;
                     }
 
+                    innerFlow = null;
                     continue;
             }
 
-            DropReason reason = ProcessOneLayer(packet, header, encapsulatedFrom, out bool dummy);
+            DropReason reason = ProcessOneLayer(packet, header, encapsulatedFrom, out bool dummy, out innerFlow);
             encapsulatedFrom = null; // only the outermost ESP travels in UDP
             if (reason != DropReason.None)
             {
@@ -216,9 +222,11 @@ public sealed class XfrmInput
     /// <param name="header">What the parse found.</param>
     /// <param name="encapsulatedFrom">The UDP sender when this IPsec header arrived in UDP (RFC 3948), else null.</param>
     /// <param name="dummy">Set for a TFC dummy packet.</param>
-    private DropReason ProcessOneLayer(Packet packet, in InboundHeader header, UdpEndpoint? encapsulatedFrom, out bool dummy)
+    /// <param name="innerFlow">The flow of the decapsulated packet when the tunnel SA's selector check read it, else null.</param>
+    private DropReason ProcessOneLayer(Packet packet, in InboundHeader header, UdpEndpoint? encapsulatedFrom, out bool dummy, out Flow? innerFlow)
     {
         dummy = false;
+        innerFlow = null;
         if (packet.SecPath.IsFull)
         {
             return DropReason.InBufferError; // deeper than XFRM_MAX_DEPTH
@@ -251,16 +259,12 @@ public sealed class XfrmInput
             return DropReason.InStateProtoError;
         }
 
+        // The check takes no lock (ReplayWindow.Check may race an Advance); only the advance below is serialised.
         uint sequenceHigh = 0;
-        if (sa.ReplayWindow is { } window)
+        if (sa.ReplayWindow is { } window
+            && window.Check(header.SequenceLow, out sequenceHigh) is not ReplayVerdict.Accepted and var refused)
         {
-            lock (sa.SyncRoot)
-            {
-                if (window.Check(header.SequenceLow, out sequenceHigh) is not ReplayVerdict.Accepted and var verdict)
-                {
-                    return CountReplay(sa, verdict);
-                }
-            }
+            return CountReplay(sa, refused);
         }
 
         switch (type.Input(sa, packet, sequenceHigh))
@@ -319,7 +323,7 @@ public sealed class XfrmInput
             TransportChecksumFixup.Apply(encapsulation, packet.Data);
         }
 
-        return sa.Mode != XfrmMode.Transport ? CheckInnerSelector(sa, packet) : DropReason.None;
+        return sa.Mode != XfrmMode.Transport ? CheckInnerSelector(sa, packet, out innerFlow) : DropReason.None;
     }
 
     /// <summary>
@@ -328,9 +332,10 @@ public sealed class XfrmInput
     /// state goes on the secpath (<see cref="SecurityAssociation.TunnelCompanion"/>). Any other IP-in-IP packet is
     /// left alone (<paramref name="decapsulated"/> false) and is checked and delivered as it is.
     /// </summary>
-    private DropReason DecapsulateCompanion(Packet packet, in InboundHeader header, out bool decapsulated)
+    private DropReason DecapsulateCompanion(Packet packet, in InboundHeader header, out bool decapsulated, out Flow? innerFlow)
     {
         decapsulated = false;
+        innerFlow = null;
         SecurityAssociation? sa = _engine.States.FindOutbound(header.Destination, header.Source, IpsecProtocol.IpComp, XfrmMode.Tunnel, 0);
         if (sa?.TunnelCompanion is not { } companion)
         {
@@ -343,15 +348,29 @@ public sealed class XfrmInput
             return DropReason.InBufferError; // deeper than XFRM_MAX_DEPTH
         }
 
-        return XfrmModes.Input(sa, packet) == ModeStatus.Ok ? CheckInnerSelector(sa, packet) : DropReason.InStateModeError;
+        return XfrmModes.Input(sa, packet) == ModeStatus.Ok ? CheckInnerSelector(sa, packet, out innerFlow) : DropReason.InStateModeError;
     }
 
-    /// <summary>Linux checks a tunnel SA's selector against the packet it carried (XfrmInStateMismatch), layer by layer.</summary>
-    private static DropReason CheckInnerSelector(SecurityAssociation sa, Packet packet) =>
-        sa.InnerSelector is not null
-        && (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _) || !InboundPolicyCheck.InnerSelectorAllows(sa, flow))
-            ? DropReason.InStateMismatch
-            : DropReason.None;
+    /// <summary>
+    /// Linux checks a tunnel SA's selector against the packet it carried (XfrmInStateMismatch), layer by layer. The flow
+    /// read for it comes back in <paramref name="innerFlow"/>, so the policy check of an innermost layer need not read it again.
+    /// </summary>
+    private static DropReason CheckInnerSelector(SecurityAssociation sa, Packet packet, out Flow? innerFlow)
+    {
+        innerFlow = null;
+        if (sa.InnerSelector is null)
+        {
+            return DropReason.None;
+        }
+
+        if (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _) || !InboundPolicyCheck.InnerSelectorAllows(sa, flow))
+        {
+            return DropReason.InStateMismatch;
+        }
+
+        innerFlow = flow;
+        return DropReason.None;
+    }
 
     /// <summary>Linux's state checks: usable, not expired.</summary>
     private static DropReason CheckState(SecurityAssociation sa) => sa.State switch
@@ -375,7 +394,9 @@ public sealed class XfrmInput
         return DropReason.InStateSeqError;
     }
 
-    private XfrmVerdict CheckPolicyAndDeliver(Packet packet)
+    /// <param name="packet">The packet to deliver.</param>
+    /// <param name="knownFlow">Its flow when the last layer's selector check already read it (the data has not changed since).</param>
+    private XfrmVerdict CheckPolicyAndDeliver(Packet packet, Flow? knownFlow)
     {
         if (!_checkPolicy)
         {
@@ -383,13 +404,14 @@ public sealed class XfrmInput
             return XfrmVerdict.Passed;
         }
 
-        if (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _))
+        Flow flow = knownFlow.GetValueOrDefault();
+        if (knownFlow is null && !FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out flow, out _))
         {
             return Drop(packet, packet.SecPath.Count == 0 ? DropReason.InHdrError : DropReason.InStateModeError);
         }
 
         PolicyDirection direction = _isLocal(flow.Destination) ? PolicyDirection.In : PolicyDirection.Fwd;
-        DropReason reason = InboundPolicyCheck.Check(_engine.Policies, direction, flow, packet.SecPath, packet.Length);
+        DropReason reason = InboundPolicyCheck.Check(_engine.Policies, _policyCache.Lookup(direction, flow).Policy, packet.SecPath, packet.Length);
         if (reason != DropReason.None)
         {
             if (HasIpComp(packet.SecPath))

@@ -26,7 +26,7 @@ public sealed partial class SecurityPolicyDatabase
         }
 
         LifetimeCurrent current = policy.Current;
-        bool firstUse = current.Account(bytes, _time.GetUtcNow());
+        bool firstUse = current.Account(bytes, _time);
         if (firstUse && (policy.SoftLimits.UseExpiry > TimeSpan.Zero || policy.HardLimits.UseExpiry > TimeSpan.Zero))
         {
             lock (_writeLock)

@@ -12,11 +12,11 @@ public sealed partial class ReplayWindow
     /// left of the window are taken as the next 2^32 subspace. Returns false when that high half does not exist (it
     /// would fall before 0 or after 2^32 − 1); with anti-replay disabled the nearest existing one is used instead.
     /// </summary>
-    private bool TryInferHigh(uint sequenceLow, out uint sequenceHigh)
+    private bool TryInferHigh(uint sequenceLow, ulong highest, out uint sequenceHigh)
     {
         uint window = Size == 0 ? NoReplayInferenceWindow : (uint)Size;
-        uint highestLow = (uint)Highest;
-        uint highestHigh = (uint)(Highest >> 32);
+        uint highestLow = (uint)highest;
+        uint highestHigh = (uint)(highest >> 32);
         uint bottomLow = highestLow - window + 1; // wraps when the window spans two subspaces
 
         int step;

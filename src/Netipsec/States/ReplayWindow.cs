@@ -14,7 +14,11 @@ namespace Netipsec.States;
 /// the ICV verified. With ESN the high half returned by <see cref="Check"/> is the one the ICV must cover.
 /// </para>
 /// <para>
-/// Not thread-safe: the owning SA's lock guards every call. <see cref="Check"/> allocates nothing.
+/// <see cref="Advance"/> and <see cref="TryCopyBitmap"/> need the owning SA's lock. <see cref="Check"/> does not: it
+/// may run on any thread at the same time as one <see cref="Advance"/>, because it only reads, and what it reads is a
+/// state the window really had or a later one (Highest is published after the blocks it covers). So a number it
+/// accepts may be refused by <see cref="Advance"/> (a duplicate raced it: one of them passes), and one it refuses is
+/// refused by every later state too. <see cref="Check"/> allocates nothing.
 /// </para>
 /// <para>
 /// Loss of 2^32 or more consecutive packets makes the inference wrong (RFC 4303 Appendix A3); the resynchronisation
@@ -35,6 +39,7 @@ public sealed partial class ReplayWindow
     // block to spare, so every number of the window keeps its bit while the block holding Highest is partly filled.
     private readonly ulong[] _blocks;
     private readonly ulong _blockMask;
+    private ulong _highest;
 
     /// <summary>Creates an empty window: nothing seen, <see cref="Highest"/> 0 or where the SA continues from.</summary>
     /// <param name="size">
@@ -77,7 +82,7 @@ public sealed partial class ReplayWindow
     public bool ExtendedSequenceNumbers { get; }
 
     /// <summary>The highest authenticated sequence number (64 bits with ESN); 0 before the first one.</summary>
-    public ulong Highest { get; private set; }
+    public ulong Highest => Volatile.Read(ref _highest);
 
     /// <summary>Number of <see cref="ulong"/> words <see cref="TryCopyBitmap"/> writes: one bit per window slot.</summary>
     public int BitmapLength => (Size + BitsPerBlock - 1) / BitsPerBlock;
@@ -95,18 +100,20 @@ public sealed partial class ReplayWindow
     /// </returns>
     public ReplayVerdict Check(uint sequenceLow, out uint sequenceHigh)
     {
+        // One read of Highest for the whole check, so the inference and the classification see the same window.
+        ulong highest = Volatile.Read(ref _highest);
         if (!ExtendedSequenceNumbers)
         {
             sequenceHigh = 0;
-            return Classify(sequenceLow);
+            return Classify(sequenceLow, highest);
         }
 
-        if (!TryInferHigh(sequenceLow, out sequenceHigh))
+        if (!TryInferHigh(sequenceLow, highest, out sequenceHigh))
         {
             return ReplayVerdict.Invalid;
         }
 
-        return Classify(((ulong)sequenceHigh << 32) | sequenceLow);
+        return Classify(((ulong)sequenceHigh << 32) | sequenceLow, highest);
     }
 
     /// <summary>
@@ -129,7 +136,7 @@ public sealed partial class ReplayWindow
         }
 
         ulong sequence = ((ulong)sequenceHigh << 32) | sequenceLow;
-        ReplayVerdict verdict = Classify(sequence);
+        ReplayVerdict verdict = Classify(sequence, _highest);
         if (verdict != ReplayVerdict.Accepted)
         {
             return verdict;
@@ -137,7 +144,7 @@ public sealed partial class ReplayWindow
 
         if (Size != 0)
         {
-            if (sequence > Highest)
+            if (sequence > _highest)
             {
                 ClearBlocksUpTo(sequence);
             }
@@ -145,9 +152,10 @@ public sealed partial class ReplayWindow
             _blocks[BlockIndex(sequence)] |= BitOf(sequence);
         }
 
-        if (sequence > Highest)
+        if (sequence > _highest)
         {
-            Highest = sequence;
+            // Published after the blocks: a lock-free Check that sees the new Highest also sees the cleared blocks.
+            Volatile.Write(ref _highest, sequence);
         }
 
         return ReplayVerdict.Accepted;
@@ -171,10 +179,10 @@ public sealed partial class ReplayWindow
 
         Span<ulong> bitmap = destination[..length];
         bitmap.Clear();
-        ulong slots = Math.Min((ulong)Size, Highest); // numbers below 1 were never sent
+        ulong slots = Math.Min((ulong)Size, _highest); // numbers below 1 were never sent
         for (ulong offset = 0; offset < slots; offset++)
         {
-            ulong sequence = Highest - offset;
+            ulong sequence = _highest - offset;
             if ((_blocks[BlockIndex(sequence)] & BitOf(sequence)) != 0)
             {
                 bitmap[(int)(offset >> BlockShift)] |= 1UL << (int)(offset & (BitsPerBlock - 1));
@@ -185,7 +193,7 @@ public sealed partial class ReplayWindow
         return true;
     }
 
-    private ReplayVerdict Classify(ulong sequence)
+    private ReplayVerdict Classify(ulong sequence, ulong highest)
     {
         if (Size == 0)
         {
@@ -197,12 +205,12 @@ public sealed partial class ReplayWindow
             return ReplayVerdict.Invalid;
         }
 
-        if (sequence > Highest)
+        if (sequence > highest)
         {
             return ReplayVerdict.Accepted;
         }
 
-        if (Highest - sequence >= (ulong)Size)
+        if (highest - sequence >= (ulong)Size)
         {
             return ReplayVerdict.TooOld;
         }
@@ -214,7 +222,7 @@ public sealed partial class ReplayWindow
     // that have now left the window, and must read "not seen" for the numbers entering it.
     private void ClearBlocksUpTo(ulong newHighest)
     {
-        ulong currentBlock = Highest >> BlockShift;
+        ulong currentBlock = _highest >> BlockShift;
         ulong blocksToClear = (newHighest >> BlockShift) - currentBlock;
         if (blocksToClear >= (ulong)_blocks.Length)
         {

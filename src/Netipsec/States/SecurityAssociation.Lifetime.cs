@@ -34,9 +34,9 @@ public sealed partial class SecurityAssociation
     internal DateTimeOffset ScheduledExpiry { get; set; } = DateTimeOffset.MaxValue;
 
     /// <summary>Counts one packet from the data path and says which lifetime events it triggered; lock-free.</summary>
-    internal LifetimeEvents Account(int bytes, DateTimeOffset now)
+    internal LifetimeEvents Account(int bytes, TimeProvider time)
     {
-        bool firstUse = Current.Account(bytes, now);
+        bool firstUse = Current.Account(bytes, time);
         LimitPair limits = Volatile.Read(ref _limits);
         ulong byteCount = Current.Bytes;
         ulong packetCount = Current.Packets;

@@ -19,7 +19,7 @@ namespace Netipsec.States;
 /// </para>
 /// <para>
 /// Thread safety: every property may be read from any thread. The data path must hold <see cref="SyncRoot"/> while
-/// it uses <see cref="ReplayWindow"/>, which is not thread-safe itself.
+/// it advances <see cref="ReplayWindow"/> (its lock-free Check excepted, see <see cref="States.ReplayWindow"/>).
 /// </para>
 /// </remarks>
 public sealed partial class SecurityAssociation
@@ -171,7 +171,7 @@ public sealed partial class SecurityAssociation
     /// <summary>The sender's sequence counter, created when the SA is installed; null for IPComp and before installation.</summary>
     public SequenceCounter? SequenceCounter { get; private set; }
 
-    /// <summary>Serialises the data path's replay check-and-advance on <see cref="ReplayWindow"/> (Linux's x->lock).</summary>
+    /// <summary>Serialises the data path's replay advance on <see cref="ReplayWindow"/> (Linux's x->lock); the check needs no lock.</summary>
     public Lock SyncRoot { get; } = new();
 
     public SaStatistics Statistics { get; } = new();

@@ -16,10 +16,7 @@ public sealed partial class SecurityAssociationDatabase
     public void Account(SecurityAssociation sa, int bytes)
     {
         ArgumentNullException.ThrowIfNull(sa);
-        // Only the first packet records a time, so the clock is read only while the SA is unused; a racing packet
-        // that passes the default finds the use time already set and does not store it.
-        DateTimeOffset now = sa.Current.UseTime is null ? _time.GetUtcNow() : default;
-        LifetimeEvents events = sa.Account(bytes, now);
+        LifetimeEvents events = sa.Account(bytes, _time);
         if (events == LifetimeEvents.None)
         {
             return;

@@ -34,7 +34,8 @@ public sealed class IntelIpsecMbAhTests
     [MemberData(nameof(Algorithms))]
     public void Ah_protects_on_the_native_engine_and_both_engines_verify(byte algorithm, int keyLength, bool esn)
     {
-        var native = new AhTransform(CryptoEngines.Default);
+        // The native engine with every algorithm it has: the default list leaves some HMACs to the portable engine.
+        var native = new AhTransform([IntelIpsecMbEngine.Instance, Netipsec.Crypto.PortableCryptoEngine.Instance]);
         const ulong Sequence = (3ul << 32) | 7;
         foreach (IpVersion version in new[] { IpVersion.V4, IpVersion.V6 })
         {

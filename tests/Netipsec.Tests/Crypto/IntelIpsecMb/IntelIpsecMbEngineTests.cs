@@ -23,7 +23,7 @@ public sealed class IntelIpsecMbEngineTests
             Assert.Null(IntelIpsecMbEngine.UnavailableReason);
             Assert.StartsWith("1.", IntelIpsecMbEngine.LibraryVersion, StringComparison.Ordinal);
             Assert.Contains(IntelIpsecMbEngine.Architecture, new[] { "sse", "avx", "avx2", "avx512" });
-            Assert.Equal([IntelIpsecMbEngine.Instance, PortableCryptoEngine.Instance], CryptoEngines.Default);
+            Assert.Equal([IntelIpsecMbEngine.Preferred, PortableCryptoEngine.Instance], CryptoEngines.Default);
             return;
         }
 
@@ -43,6 +43,33 @@ public sealed class IntelIpsecMbEngineTests
         }
 
         Assert.Equal(IntelIpsecMbEngine.EngineName, NativeKeys.Native.Name);
+    }
+
+    [FactWhenIntelIpsecMb]
+    public void The_default_list_leaves_the_hmacs_the_portable_engine_runs_faster_to_it()
+    {
+        foreach (AlgorithmInfo row in AlgorithmTable.All)
+        {
+            bool leftToPortable = row.Primitive is CryptoPrimitive.HmacMd5 or CryptoPrimitive.HmacSha384 or CryptoPrimitive.HmacSha512;
+            Assert.True(IntelIpsecMbEngine.Preferred.Supports(row) == (IntelIpsecMbEngine.Instance.Supports(row) && !leftToPortable), row.ToString());
+        }
+
+        Assert.Equal(IntelIpsecMbEngine.EngineName, IntelIpsecMbEngine.Preferred.Name);
+        XfrmTypeRegistry types = CryptoEngines.CreateRegistry();
+        var suites = new (EspSuite Suite, string Engine)[]
+        {
+            (new EspSuite("aes-cbc+hmac-md5", EspSuite.AesCbc, 16, EspSuite.HmacMd5, 16), $"{IntelIpsecMbEngine.EngineName}+{PortableCryptoEngine.EngineName}"),
+            (new EspSuite("aes-cbc+hmac-sha384", EspSuite.AesCbc, 16, EspSuite.HmacSha384, 48), $"{IntelIpsecMbEngine.EngineName}+{PortableCryptoEngine.EngineName}"),
+            (new EspSuite("aes-cbc+hmac-sha512", EspSuite.AesCbc, 16, EspSuite.HmacSha512, 64), $"{IntelIpsecMbEngine.EngineName}+{PortableCryptoEngine.EngineName}"),
+            (new EspSuite("aes-cbc+hmac-sha256", EspSuite.AesCbc, 16, EspSuite.HmacSha256, 32), IntelIpsecMbEngine.EngineName),
+        };
+        foreach ((EspSuite suite, string engine) in suites)
+        {
+            SecurityAssociation sa = suite.Sa();
+            Assert.Equal(TransformStatus.Ok, types.Init(sa));
+            Assert.Equal(engine, sa.CryptoEngine);
+            types.Destroy(sa);
+        }
     }
 
     [FactWhenIntelIpsecMb]

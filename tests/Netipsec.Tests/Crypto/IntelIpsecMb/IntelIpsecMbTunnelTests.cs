@@ -48,7 +48,8 @@ public sealed class IntelIpsecMbTunnelTests
         Assert.Equal(outbound.CryptoEngine, inbound.CryptoEngine);
     }
 
-    // The NULL algorithms, 3DES and AES-CCM-192 stay on the portable engine; everything else goes native.
+    // The NULL algorithms, 3DES, AES-CCM-192 and the HMACs the portable engine runs faster (MD5, SHA-384, SHA-512,
+    // IntelIpsecMbEngine.Preferred) stay on the portable engine; everything else goes native.
     private static string ExpectedEngine(EspSuite suite)
     {
         const string Native = IntelIpsecMbEngine.EngineName;
@@ -57,7 +58,7 @@ public sealed class IntelIpsecMbTunnelTests
         string? integrity = suite.Authentication switch
         {
             null => null,
-            EspSuite.NullIntegrity => Portable,
+            EspSuite.NullIntegrity or EspSuite.HmacMd5 or EspSuite.HmacSha384 or EspSuite.HmacSha512 => Portable,
             _ => Native,
         };
         return integrity is null || integrity == cipher ? cipher : $"{cipher}+{integrity}";

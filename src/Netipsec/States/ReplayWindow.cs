@@ -63,7 +63,7 @@ public sealed partial class ReplayWindow
 
         Size = size;
         ExtendedSequenceNumbers = extendedSequenceNumbers;
-        Highest = highest;
+        _highest = highest;
         if (size == 0)
         {
             _blocks = [];

@@ -76,10 +76,9 @@ public sealed class IpCompTransform : IXfrmType
     /// </summary>
     public TransformStatus Init(SecurityAssociation sa)
     {
-        ArgumentNullException.ThrowIfNull(sa);
-        if (sa.TypeState is IpCompState prepared)
+        if (TransformState.TryGetPrepared<IpCompState>(sa, out TransformStatus preparedStatus))
         {
-            return prepared.IsDisposed ? TransformStatus.Unsupported : TransformStatus.Ok;
+            return preparedStatus;
         }
 
         if (sa.TypeState is not null
@@ -100,14 +99,7 @@ public sealed class IpCompTransform : IXfrmType
     }
 
     /// <summary>Marks the SA destroyed: later packets get <see cref="TransformStatus.Unsupported"/>. Safe to call more than once.</summary>
-    public void Destroy(SecurityAssociation sa)
-    {
-        ArgumentNullException.ThrowIfNull(sa);
-        if (sa.TypeState is IpCompState state)
-        {
-            state.Dispose();
-        }
-    }
+    public void Destroy(SecurityAssociation sa) => TransformState.Destroy<IpCompState>(sa);
 
     /// <summary>The 4-byte IPComp header (RFC 3173 §2.2).</summary>
     public int HeaderLength(SecurityAssociation sa)

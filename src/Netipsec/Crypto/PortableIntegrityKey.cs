@@ -34,51 +34,39 @@ internal abstract class PortableIntegrityKey : PortableKey, IIntegrityKey
         }
     }
 
-    public int ComputeBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results)
-    {
-        CheckResultsLength(jobs.Length, results.Length);
-        int succeeded = 0;
-        using (Sync.EnterScope())
-        {
-            for (int i = 0; i < jobs.Length; i++)
-            {
-                results[i] = ComputeLocked(jobs[i].Data.Span, jobs[i].Appended.Span, jobs[i].Icv.Span);
-                succeeded += results[i] == CryptoStatus.Ok ? 1 : 0;
-            }
-        }
+    public int ComputeBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, verify: false);
 
-        return succeeded;
-    }
-
-    public int VerifyBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results)
-    {
-        CheckResultsLength(jobs.Length, results.Length);
-        int succeeded = 0;
-        using (Sync.EnterScope())
-        {
-            for (int i = 0; i < jobs.Length; i++)
-            {
-                results[i] = VerifyLocked(jobs[i].Data.Span, jobs[i].Appended.Span, jobs[i].Icv.Span);
-                succeeded += results[i] == CryptoStatus.Ok ? 1 : 0;
-            }
-        }
-
-        return succeeded;
-    }
+    public int VerifyBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, verify: true);
 
     /// <summary>Writes the full, untruncated MAC of <paramref name="data"/> || <paramref name="appended"/> to the start of <paramref name="mac"/>.</summary>
     private protected abstract void MacCore(ReadOnlySpan<byte> data, ReadOnlySpan<byte> appended, Span<byte> mac);
 
-    private CryptoStatus ComputeLocked(ReadOnlySpan<byte> data, ReadOnlySpan<byte> appended, Span<byte> icv)
+    // One lock for the whole burst; the direction is one predictable branch per job, no delegate.
+    private int RunBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results, bool verify)
     {
-        if (IsDisposed)
+        CheckResultsLength(jobs.Length, results.Length);
+        int succeeded = 0;
+        using (Sync.EnterScope())
         {
-            return CryptoStatus.Disposed;
+            for (int i = 0; i < jobs.Length; i++)
+            {
+                IntegrityJob job = jobs[i];
+                results[i] = verify
+                    ? VerifyLocked(job.Data.Span, job.Appended.Span, job.Icv.Span)
+                    : ComputeLocked(job.Data.Span, job.Appended.Span, job.Icv.Span);
+                succeeded += results[i] == CryptoStatus.Ok ? 1 : 0;
+            }
         }
 
-        if (icv.Length != IcvLength)
+        return succeeded;
+    }
+
+    private CryptoStatus ComputeLocked(ReadOnlySpan<byte> data, ReadOnlySpan<byte> appended, Span<byte> icv)
+    {
+        CryptoStatus status = CheckCall(icv.Length);
+        if (status != CryptoStatus.Ok)
         {
-            return CryptoStatus.InvalidLength;
+            return status;
         }
 
         Span<byte> mac = stackalloc byte[MaxMacLength];
@@ -90,14 +78,10 @@ internal abstract class PortableIntegrityKey : PortableKey, IIntegrityKey
 
     private CryptoStatus VerifyLocked(ReadOnlySpan<byte> data, ReadOnlySpan<byte> appended, ReadOnlySpan<byte> icv)
     {
-        if (IsDisposed)
+        CryptoStatus status = CheckCall(icv.Length);
+        if (status != CryptoStatus.Ok)
         {
-            return CryptoStatus.Disposed;
-        }
-
-        if (icv.Length != IcvLength)
-        {
-            return CryptoStatus.InvalidLength;
+            return status;
         }
 
         Span<byte> mac = stackalloc byte[MaxMacLength];
@@ -105,5 +89,16 @@ internal abstract class PortableIntegrityKey : PortableKey, IIntegrityKey
         bool authentic = CryptographicOperations.FixedTimeEquals(mac[..IcvLength], icv);
         CryptographicOperations.ZeroMemory(mac);
         return authentic ? CryptoStatus.Ok : CryptoStatus.AuthenticationFailed;
+    }
+
+    /// <summary>What Compute and Verify refuse alike: a disposed key, an ICV of the wrong length.</summary>
+    private CryptoStatus CheckCall(int icvLength)
+    {
+        if (IsDisposed)
+        {
+            return CryptoStatus.Disposed;
+        }
+
+        return icvLength != IcvLength ? CryptoStatus.InvalidLength : CryptoStatus.Ok;
     }
 }

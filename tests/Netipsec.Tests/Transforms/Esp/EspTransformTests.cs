@@ -100,14 +100,7 @@ public sealed class EspTransformTests
     }
 
     [Theory]
-    [InlineData(0, 2)]
-    [InlineData(1, 1)]
-    [InlineData(2, 0)]
-    [InlineData(3, 3)]
-    [InlineData(4, 2)]
-    [InlineData(5, 1)]
-    [InlineData(6, 0)]
-    [InlineData(7, 3)]
+    [MemberData(nameof(EspTestData.FourByteAlignmentPadding), MemberType = typeof(EspTestData))]
     public void Padding_aligns_payload_padding_and_trailer_to_4_bytes(int payloadLength, int padding)
     {
         byte[] key = EspTestData.KeyMaterial(16);

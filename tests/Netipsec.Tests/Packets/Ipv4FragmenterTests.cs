@@ -170,13 +170,7 @@ public sealed class Ipv4FragmenterTests
         Assert.Equal(FragmentationStatus.Malformed, Ipv4Fragmenter.Fragment(Load([0x45, 0, 0]), 576, new Packet[4], out _));
     }
 
-    private Packet Load(byte[] bytes)
-    {
-        Packet packet = _pool.Rent();
-        packet.EnsureTailroom(bytes.Length);
-        bytes.CopyTo(packet.Put(bytes.Length));
-        return packet;
-    }
+    private Packet Load(byte[] bytes) => TestPackets.Load(_pool, bytes);
 
     private Packet[] FragmentAll(byte[] original, int mtu)
     {
@@ -188,13 +182,7 @@ public sealed class Ipv4FragmenterTests
         return buffer[..count];
     }
 
-    private void ReturnAll(Packet[] fragments)
-    {
-        foreach (Packet fragment in fragments)
-        {
-            _pool.Return(fragment);
-        }
-    }
+    private void ReturnAll(Packet[] fragments) => TestPackets.ReturnAll(_pool, fragments);
 
     /// <summary>RFC 791 reassembly of one datagram: the first fragment's header, the data placed by offset.</summary>
     private static byte[] Reassemble(Packet[] fragments)
@@ -216,13 +204,7 @@ public sealed class Ipv4FragmenterTests
             }
         }
 
-        int length = data.Last().Key + data.Last().Value.Length;
-        byte[] whole = new byte[headerLength + length];
-        fragments[0].Data[..headerLength].CopyTo(whole);
-        foreach ((int offset, byte[] bytes) in data)
-        {
-            bytes.CopyTo(whole, headerLength + offset);
-        }
+        byte[] whole = TestPackets.Concatenate(fragments[0].Data[..headerLength], data);
 
         var rebuilt = new Ipv4Header(whole) { TotalLength = (ushort)whole.Length, FragmentOffset = first.FragmentOffset, MoreFragments = lastMore };
         rebuilt.UpdateChecksum();

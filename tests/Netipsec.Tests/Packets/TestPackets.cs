@@ -136,4 +136,35 @@ internal static class TestPackets
 
         return (ushort)sum;
     }
+
+    /// <summary>A packet of <paramref name="pool"/> holding <paramref name="bytes"/>.</summary>
+    public static Packet Load(PacketPool pool, byte[] bytes)
+    {
+        Packet packet = pool.Rent();
+        packet.EnsureTailroom(bytes.Length);
+        bytes.CopyTo(packet.Put(bytes.Length));
+        return packet;
+    }
+
+    public static void ReturnAll(PacketPool pool, IEnumerable<Packet> packets)
+    {
+        foreach (Packet packet in packets)
+        {
+            pool.Return(packet);
+        }
+    }
+
+    /// <summary>Reassembly's last step: <paramref name="headers"/> followed by each piece of data at its offset.</summary>
+    public static byte[] Concatenate(ReadOnlySpan<byte> headers, SortedDictionary<int, byte[]> pieces)
+    {
+        int length = pieces.Last().Key + pieces.Last().Value.Length;
+        byte[] whole = new byte[headers.Length + length];
+        headers.CopyTo(whole);
+        foreach ((int offset, byte[] bytes) in pieces)
+        {
+            bytes.CopyTo(whole, headers.Length + offset);
+        }
+
+        return whole;
+    }
 }

@@ -72,6 +72,15 @@ internal abstract class TransformState : IDisposable
         }
     }
 
+    /// <summary>TrailerLength of a transform that appends nothing (AH, IPComp): checks the arguments, returns 0.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="payloadLength"/> is negative.</exception>
+    internal static int NoTrailer(SecurityAssociation sa, int payloadLength)
+    {
+        ArgumentNullException.ThrowIfNull(sa);
+        ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
+        return 0;
+    }
+
     /// <summary>Releases what the state holds (engine keys wipe their key schedules); called once.</summary>
     private protected abstract void Release();
 }

@@ -117,12 +117,7 @@ public sealed class AhTransform : IXfrmType
 
     /// <summary>Always 0: AH appends nothing.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="payloadLength"/> is negative.</exception>
-    public int TrailerLength(SecurityAssociation sa, int payloadLength)
-    {
-        ArgumentNullException.ThrowIfNull(sa);
-        ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
-        return 0;
-    }
+    public int TrailerLength(SecurityAssociation sa, int payloadLength) => TransformState.NoTrailer(sa, payloadLength);
 
     /// <summary>
     /// Fills the gap with the AH header (next header = <see cref="Packet.InnerProtocol"/>, a fresh IV for AES-GMAC),

@@ -110,12 +110,7 @@ public sealed class IpCompTransform : IXfrmType
 
     /// <summary>None: IPComp has no trailer, and the payload never grows.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="payloadLength"/> is negative.</exception>
-    public int TrailerLength(SecurityAssociation sa, int payloadLength)
-    {
-        ArgumentNullException.ThrowIfNull(sa);
-        ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
-        return 0;
-    }
+    public int TrailerLength(SecurityAssociation sa, int payloadLength) => TransformState.NoTrailer(sa, payloadLength);
 
     /// <summary>
     /// Compresses the payload after the gap and fills the gap with the IPComp header, naming IPComp (108) in the byte at

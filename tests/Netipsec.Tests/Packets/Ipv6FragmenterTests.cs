@@ -83,12 +83,7 @@ public sealed class Ipv6FragmenterTests
                 return status == FragmentationStatus.Fits;
             }
 
-            Packet[] fragments = buffer[..count];
-            bool ok = status == FragmentationStatus.Done
-                && fragments.All(f => f.Length <= mtu)
-                && Reassemble(fragments).AsSpan().SequenceEqual(original);
-            ReturnAll(fragments);
-            return ok && _pool.RentedCount == 0;
+            return TestPackets.FragmentsRebuild(_pool, status == FragmentationStatus.Done, buffer[..count], mtu, original, Reassemble);
         }, iter: 200, threads: 1); // one thread: the pool's rented count is checked after each sample
     }
 

@@ -154,6 +154,21 @@ internal static class TestPackets
         }
     }
 
+    /// <summary>
+    /// The fragmenters' round-trip property: the fragmenter said <paramref name="done"/>, every fragment fits
+    /// <paramref name="mtu"/>, <paramref name="reassemble"/> gives back <paramref name="original"/>, and once the
+    /// fragments are returned the pool has nothing rented.
+    /// </summary>
+    public static bool FragmentsRebuild(
+        PacketPool pool, bool done, Packet[] fragments, int mtu, byte[] original, Func<Packet[], byte[]> reassemble)
+    {
+        bool ok = done
+            && fragments.All(f => f.Length <= mtu)
+            && reassemble(fragments).AsSpan().SequenceEqual(original);
+        ReturnAll(pool, fragments);
+        return ok && pool.RentedCount == 0;
+    }
+
     /// <summary>Reassembly's last step: <paramref name="headers"/> followed by each piece of data at its offset.</summary>
     public static byte[] Concatenate(ReadOnlySpan<byte> headers, SortedDictionary<int, byte[]> pieces)
     {

@@ -40,9 +40,9 @@ internal abstract class PortableAeadKey : PortableKey, IAeadKey
         }
     }
 
-    public int SealBurst(ReadOnlySpan<AeadJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, open: false);
+    public int SealBurst(ReadOnlySpan<AeadJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, new BurstStep(this, open: false));
 
-    public int OpenBurst(ReadOnlySpan<AeadJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, open: true);
+    public int OpenBurst(ReadOnlySpan<AeadJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, new BurstStep(this, open: true));
 
     /// <summary>Encrypts <paramref name="data"/> in place (or only authenticates it, GMAC) and writes the tag.</summary>
     private protected abstract void SealCore(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> associatedData, Span<byte> data, Span<byte> tag);
@@ -57,26 +57,6 @@ internal abstract class PortableAeadKey : PortableKey, IAeadKey
     {
         CryptographicOperations.ZeroMemory(_salt);
         ReleasePrimitive();
-    }
-
-    // One lock for the whole burst; the direction is one predictable branch per job, no delegate.
-    private int RunBurst(ReadOnlySpan<AeadJob> jobs, Span<CryptoStatus> results, bool open)
-    {
-        CheckResultsLength(jobs.Length, results.Length);
-        int succeeded = 0;
-        using (Sync.EnterScope())
-        {
-            for (int i = 0; i < jobs.Length; i++)
-            {
-                AeadJob job = jobs[i];
-                results[i] = open
-                    ? OpenLocked(job.Iv.Span, job.AssociatedData.Span, job.Data.Span, job.Tag.Span)
-                    : SealLocked(job.Iv.Span, job.AssociatedData.Span, job.Data.Span, job.Tag.Span);
-                succeeded += results[i] == CryptoStatus.Ok ? 1 : 0;
-            }
-        }
-
-        return succeeded;
     }
 
     private CryptoStatus SealLocked(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> associatedData, Span<byte> data, Span<byte> tag)
@@ -124,5 +104,12 @@ internal abstract class PortableAeadKey : PortableKey, IAeadKey
         _salt.CopyTo(buffer);
         iv.CopyTo(buffer[_salt.Length..]);
         return buffer[..(_salt.Length + ExplicitIvLength)];
+    }
+
+    private readonly struct BurstStep(PortableAeadKey key, bool open) : IBurstStep<AeadJob>
+    {
+        public CryptoStatus RunLocked(in AeadJob job) => open
+            ? key.OpenLocked(job.Iv.Span, job.AssociatedData.Span, job.Data.Span, job.Tag.Span)
+            : key.SealLocked(job.Iv.Span, job.AssociatedData.Span, job.Data.Span, job.Tag.Span);
     }
 }

@@ -34,32 +34,12 @@ internal abstract class PortableIntegrityKey : PortableKey, IIntegrityKey
         }
     }
 
-    public int ComputeBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, verify: false);
+    public int ComputeBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, new BurstStep(this, verify: false));
 
-    public int VerifyBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, verify: true);
+    public int VerifyBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, new BurstStep(this, verify: true));
 
     /// <summary>Writes the full, untruncated MAC of <paramref name="data"/> || <paramref name="appended"/> to the start of <paramref name="mac"/>.</summary>
     private protected abstract void MacCore(ReadOnlySpan<byte> data, ReadOnlySpan<byte> appended, Span<byte> mac);
-
-    // One lock for the whole burst; the direction is one predictable branch per job, no delegate.
-    private int RunBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results, bool verify)
-    {
-        CheckResultsLength(jobs.Length, results.Length);
-        int succeeded = 0;
-        using (Sync.EnterScope())
-        {
-            for (int i = 0; i < jobs.Length; i++)
-            {
-                IntegrityJob job = jobs[i];
-                results[i] = verify
-                    ? VerifyLocked(job.Data.Span, job.Appended.Span, job.Icv.Span)
-                    : ComputeLocked(job.Data.Span, job.Appended.Span, job.Icv.Span);
-                succeeded += results[i] == CryptoStatus.Ok ? 1 : 0;
-            }
-        }
-
-        return succeeded;
-    }
 
     private CryptoStatus ComputeLocked(ReadOnlySpan<byte> data, ReadOnlySpan<byte> appended, Span<byte> icv)
     {
@@ -100,5 +80,12 @@ internal abstract class PortableIntegrityKey : PortableKey, IIntegrityKey
         }
 
         return icvLength != IcvLength ? CryptoStatus.InvalidLength : CryptoStatus.Ok;
+    }
+
+    private readonly struct BurstStep(PortableIntegrityKey key, bool verify) : IBurstStep<IntegrityJob>
+    {
+        public CryptoStatus RunLocked(in IntegrityJob job) => verify
+            ? key.VerifyLocked(job.Data.Span, job.Appended.Span, job.Icv.Span)
+            : key.ComputeLocked(job.Data.Span, job.Appended.Span, job.Icv.Span);
     }
 }

@@ -20,6 +20,13 @@ internal static class EspTestData
         { 0, 2 }, { 1, 1 }, { 2, 0 }, { 3, 3 }, { 4, 2 }, { 5, 1 }, { 6, 0 }, { 7, 3 },
     };
 
+    /// <summary>AES-GCM with a 16- and a 12-byte ICV, each with a 128-, 192- and 256-bit key.</summary>
+    public static TheoryData<byte, int> GcmIcvsAndKeySizes => new()
+    {
+        { EspTransform.AesGcmIcv16, 16 }, { EspTransform.AesGcmIcv16, 24 }, { EspTransform.AesGcmIcv16, 32 },
+        { EspTransform.AesGcmIcv12, 16 }, { EspTransform.AesGcmIcv12, 24 }, { EspTransform.AesGcmIcv12, 32 },
+    };
+
     /// <summary>AES key (<paramref name="aesKeyLength"/> bytes) || 4-byte salt, all distinct non-zero bytes.</summary>
     public static byte[] KeyMaterial(int aesKeyLength, byte first = 0x21) =>
         [.. Enumerable.Range(first, aesKeyLength + 4).Select(b => (byte)b)];

@@ -65,11 +65,7 @@ public sealed class EspTransformTests
     }
 
     [Theory]
-    [InlineData(EspTransform.AesGcmIcv16, 16)]
-    [InlineData(EspTransform.AesGcmIcv16, 24)]
-    [InlineData(EspTransform.AesGcmIcv16, 32)]
-    [InlineData(EspTransform.AesGcmIcv12, 16)]
-    [InlineData(EspTransform.AesGcmIcv12, 32)]
+    [MemberData(nameof(EspTestData.GcmIcvsAndKeySizes), MemberType = typeof(EspTestData))]
     public void Round_trip_works_for_every_supported_key_size_and_icv(byte algorithm, int aesKeyLength)
     {
         byte[] key = EspTestData.KeyMaterial(aesKeyLength);

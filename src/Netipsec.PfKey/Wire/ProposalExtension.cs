@@ -28,27 +28,19 @@ public readonly ref struct ProposalExtension
     public int Count => _combinations.Length / Combination.Length;
 
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="Count"/>.</exception>
-    public Combination this[int index]
-    {
-        get
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(index);
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-            return Combination.Read(_combinations.Slice(index * Combination.Length, Combination.Length));
-        }
-    }
+    public Combination this[int index] => Combination.Read(FixedRecords.At(_combinations, Combination.Length, index));
 
     internal static int EncodedLength(int count) => CombinationsOffset + count * Combination.Length;
 
     internal static PfKeyParseError TryRead(ReadOnlySpan<byte> extension, out ProposalExtension value)
     {
         value = default;
-        if (extension.Length < FixedLength || (extension.Length - CombinationsOffset) % Combination.Length != 0)
+        if (!FixedRecords.TrySplit(extension, CombinationsOffset, Combination.Length, out ReadOnlySpan<byte> combinations))
         {
             return PfKeyParseError.MalformedExtension;
         }
 
-        value = new ProposalExtension(extension[ReplayOffset], extension[CombinationsOffset..]);
+        value = new ProposalExtension(extension[ReplayOffset], combinations);
         return PfKeyParseError.None;
     }
 

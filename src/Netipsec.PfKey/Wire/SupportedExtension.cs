@@ -21,15 +21,7 @@ public readonly ref struct SupportedExtension
     public int Count => _algorithms.Length / SupportedAlgorithm.Length;
 
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="index"/> is not below <see cref="Count"/>.</exception>
-    public SupportedAlgorithm this[int index]
-    {
-        get
-        {
-            ArgumentOutOfRangeException.ThrowIfNegative(index);
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Count);
-            return SupportedAlgorithm.Read(_algorithms.Slice(index * SupportedAlgorithm.Length, SupportedAlgorithm.Length));
-        }
-    }
+    public SupportedAlgorithm this[int index] => SupportedAlgorithm.Read(FixedRecords.At(_algorithms, SupportedAlgorithm.Length, index));
 
     internal static int EncodedLength(int count) => AlgorithmsOffset + count * SupportedAlgorithm.Length;
 
@@ -37,12 +29,12 @@ public readonly ref struct SupportedExtension
     internal static PfKeyParseError TryRead(ReadOnlySpan<byte> extension, out SupportedExtension value)
     {
         value = default;
-        if (extension.Length < FixedLength || (extension.Length - AlgorithmsOffset) % SupportedAlgorithm.Length != 0)
+        if (!FixedRecords.TrySplit(extension, AlgorithmsOffset, SupportedAlgorithm.Length, out ReadOnlySpan<byte> algorithms))
         {
             return PfKeyParseError.MalformedExtension;
         }
 
-        value = new SupportedExtension(extension[AlgorithmsOffset..]);
+        value = new SupportedExtension(algorithms);
         return PfKeyParseError.None;
     }
 

@@ -40,39 +40,9 @@ internal abstract class PortableAeadKey : PortableKey, IAeadKey
         }
     }
 
-    public int SealBurst(ReadOnlySpan<AeadJob> jobs, Span<CryptoStatus> results)
-    {
-        CheckResultsLength(jobs.Length, results.Length);
-        int succeeded = 0;
-        using (Sync.EnterScope())
-        {
-            for (int i = 0; i < jobs.Length; i++)
-            {
-                AeadJob job = jobs[i];
-                results[i] = SealLocked(job.Iv.Span, job.AssociatedData.Span, job.Data.Span, job.Tag.Span);
-                succeeded += results[i] == CryptoStatus.Ok ? 1 : 0;
-            }
-        }
+    public int SealBurst(ReadOnlySpan<AeadJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, new BurstStep(this, open: false));
 
-        return succeeded;
-    }
-
-    public int OpenBurst(ReadOnlySpan<AeadJob> jobs, Span<CryptoStatus> results)
-    {
-        CheckResultsLength(jobs.Length, results.Length);
-        int succeeded = 0;
-        using (Sync.EnterScope())
-        {
-            for (int i = 0; i < jobs.Length; i++)
-            {
-                AeadJob job = jobs[i];
-                results[i] = OpenLocked(job.Iv.Span, job.AssociatedData.Span, job.Data.Span, job.Tag.Span);
-                succeeded += results[i] == CryptoStatus.Ok ? 1 : 0;
-            }
-        }
-
-        return succeeded;
-    }
+    public int OpenBurst(ReadOnlySpan<AeadJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, new BurstStep(this, open: true));
 
     /// <summary>Encrypts <paramref name="data"/> in place (or only authenticates it, GMAC) and writes the tag.</summary>
     private protected abstract void SealCore(ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> associatedData, Span<byte> data, Span<byte> tag);
@@ -91,18 +61,13 @@ internal abstract class PortableAeadKey : PortableKey, IAeadKey
 
     private CryptoStatus SealLocked(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> associatedData, Span<byte> data, Span<byte> tag)
     {
-        if (IsDisposed)
+        CryptoStatus status = CheckCall(iv, tag.Length);
+        if (status != CryptoStatus.Ok)
         {
-            return CryptoStatus.Disposed;
+            return status;
         }
 
-        if (iv.Length != ExplicitIvLength || tag.Length != TagLength)
-        {
-            return CryptoStatus.InvalidLength;
-        }
-
-        Span<byte> nonce = stackalloc byte[MaxNonceLength];
-        nonce = BuildNonce(iv, nonce);
+        Span<byte> nonce = BuildNonce(iv, stackalloc byte[MaxNonceLength]);
         SealCore(nonce, associatedData, data, tag);
         nonce.Clear();
         return CryptoStatus.Ok;
@@ -110,21 +75,27 @@ internal abstract class PortableAeadKey : PortableKey, IAeadKey
 
     private CryptoStatus OpenLocked(ReadOnlySpan<byte> iv, ReadOnlySpan<byte> associatedData, Span<byte> data, ReadOnlySpan<byte> tag)
     {
+        CryptoStatus status = CheckCall(iv, tag.Length);
+        if (status != CryptoStatus.Ok)
+        {
+            return status;
+        }
+
+        Span<byte> nonce = BuildNonce(iv, stackalloc byte[MaxNonceLength]);
+        bool authentic = OpenCore(nonce, associatedData, data, tag);
+        nonce.Clear();
+        return authentic ? CryptoStatus.Ok : CryptoStatus.AuthenticationFailed;
+    }
+
+    /// <summary>What Seal and Open refuse alike: a disposed key, an IV or tag of the wrong length.</summary>
+    private CryptoStatus CheckCall(ReadOnlySpan<byte> iv, int tagLength)
+    {
         if (IsDisposed)
         {
             return CryptoStatus.Disposed;
         }
 
-        if (iv.Length != ExplicitIvLength || tag.Length != TagLength)
-        {
-            return CryptoStatus.InvalidLength;
-        }
-
-        Span<byte> nonce = stackalloc byte[MaxNonceLength];
-        nonce = BuildNonce(iv, nonce);
-        bool authentic = OpenCore(nonce, associatedData, data, tag);
-        nonce.Clear();
-        return authentic ? CryptoStatus.Ok : CryptoStatus.AuthenticationFailed;
+        return iv.Length != ExplicitIvLength || tagLength != TagLength ? CryptoStatus.InvalidLength : CryptoStatus.Ok;
     }
 
     // RFC 4106 §4, RFC 7634 §2, RFC 4543 §3.1: salt(4) || IV(8); RFC 4309 §4: salt(3) || IV(8).
@@ -133,5 +104,12 @@ internal abstract class PortableAeadKey : PortableKey, IAeadKey
         _salt.CopyTo(buffer);
         iv.CopyTo(buffer[_salt.Length..]);
         return buffer[..(_salt.Length + ExplicitIvLength)];
+    }
+
+    private readonly struct BurstStep(PortableAeadKey key, bool open) : IBurstStep<AeadJob>
+    {
+        public CryptoStatus RunLocked(in AeadJob job) => open
+            ? key.OpenLocked(job.Iv.Span, job.AssociatedData.Span, job.Data.Span, job.Tag.Span)
+            : key.SealLocked(job.Iv.Span, job.AssociatedData.Span, job.Data.Span, job.Tag.Span);
     }
 }

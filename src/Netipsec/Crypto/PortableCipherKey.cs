@@ -28,31 +28,15 @@ internal abstract class PortableCipherKey : PortableKey, ICipherKey
         }
     }
 
-    public int EncryptBurst(ReadOnlySpan<CipherJob> jobs, Span<CryptoStatus> results) => TransformBurst(jobs, results, encrypt: true);
+    public int EncryptBurst(ReadOnlySpan<CipherJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, new BurstStep(this, encrypt: true));
 
-    public int DecryptBurst(ReadOnlySpan<CipherJob> jobs, Span<CryptoStatus> results) => TransformBurst(jobs, results, encrypt: false);
+    public int DecryptBurst(ReadOnlySpan<CipherJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, new BurstStep(this, encrypt: false));
 
     /// <summary>Encrypts <paramref name="data"/> (a whole number of blocks, IV of the right length) in place.</summary>
     private protected abstract void EncryptCore(ReadOnlySpan<byte> iv, Span<byte> data);
 
     /// <summary>Decrypts <paramref name="data"/> (a whole number of blocks, IV of the right length) in place.</summary>
     private protected abstract void DecryptCore(ReadOnlySpan<byte> iv, Span<byte> data);
-
-    private int TransformBurst(ReadOnlySpan<CipherJob> jobs, Span<CryptoStatus> results, bool encrypt)
-    {
-        CheckResultsLength(jobs.Length, results.Length);
-        int succeeded = 0;
-        using (Sync.EnterScope())
-        {
-            for (int i = 0; i < jobs.Length; i++)
-            {
-                results[i] = TransformLocked(jobs[i].Iv.Span, jobs[i].Data.Span, encrypt);
-                succeeded += results[i] == CryptoStatus.Ok ? 1 : 0;
-            }
-        }
-
-        return succeeded;
-    }
 
     private CryptoStatus TransformLocked(ReadOnlySpan<byte> iv, Span<byte> data, bool encrypt)
     {
@@ -76,5 +60,10 @@ internal abstract class PortableCipherKey : PortableKey, ICipherKey
         }
 
         return CryptoStatus.Ok;
+    }
+
+    private readonly struct BurstStep(PortableCipherKey key, bool encrypt) : IBurstStep<CipherJob>
+    {
+        public CryptoStatus RunLocked(in CipherJob job) => key.TransformLocked(job.Iv.Span, job.Data.Span, encrypt);
     }
 }

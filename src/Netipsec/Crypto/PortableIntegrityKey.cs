@@ -34,51 +34,19 @@ internal abstract class PortableIntegrityKey : PortableKey, IIntegrityKey
         }
     }
 
-    public int ComputeBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results)
-    {
-        CheckResultsLength(jobs.Length, results.Length);
-        int succeeded = 0;
-        using (Sync.EnterScope())
-        {
-            for (int i = 0; i < jobs.Length; i++)
-            {
-                results[i] = ComputeLocked(jobs[i].Data.Span, jobs[i].Appended.Span, jobs[i].Icv.Span);
-                succeeded += results[i] == CryptoStatus.Ok ? 1 : 0;
-            }
-        }
+    public int ComputeBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, new BurstStep(this, verify: false));
 
-        return succeeded;
-    }
-
-    public int VerifyBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results)
-    {
-        CheckResultsLength(jobs.Length, results.Length);
-        int succeeded = 0;
-        using (Sync.EnterScope())
-        {
-            for (int i = 0; i < jobs.Length; i++)
-            {
-                results[i] = VerifyLocked(jobs[i].Data.Span, jobs[i].Appended.Span, jobs[i].Icv.Span);
-                succeeded += results[i] == CryptoStatus.Ok ? 1 : 0;
-            }
-        }
-
-        return succeeded;
-    }
+    public int VerifyBurst(ReadOnlySpan<IntegrityJob> jobs, Span<CryptoStatus> results) => RunBurst(jobs, results, new BurstStep(this, verify: true));
 
     /// <summary>Writes the full, untruncated MAC of <paramref name="data"/> || <paramref name="appended"/> to the start of <paramref name="mac"/>.</summary>
     private protected abstract void MacCore(ReadOnlySpan<byte> data, ReadOnlySpan<byte> appended, Span<byte> mac);
 
     private CryptoStatus ComputeLocked(ReadOnlySpan<byte> data, ReadOnlySpan<byte> appended, Span<byte> icv)
     {
-        if (IsDisposed)
+        CryptoStatus status = CheckCall(icv.Length);
+        if (status != CryptoStatus.Ok)
         {
-            return CryptoStatus.Disposed;
-        }
-
-        if (icv.Length != IcvLength)
-        {
-            return CryptoStatus.InvalidLength;
+            return status;
         }
 
         Span<byte> mac = stackalloc byte[MaxMacLength];
@@ -90,14 +58,10 @@ internal abstract class PortableIntegrityKey : PortableKey, IIntegrityKey
 
     private CryptoStatus VerifyLocked(ReadOnlySpan<byte> data, ReadOnlySpan<byte> appended, ReadOnlySpan<byte> icv)
     {
-        if (IsDisposed)
+        CryptoStatus status = CheckCall(icv.Length);
+        if (status != CryptoStatus.Ok)
         {
-            return CryptoStatus.Disposed;
-        }
-
-        if (icv.Length != IcvLength)
-        {
-            return CryptoStatus.InvalidLength;
+            return status;
         }
 
         Span<byte> mac = stackalloc byte[MaxMacLength];
@@ -105,5 +69,23 @@ internal abstract class PortableIntegrityKey : PortableKey, IIntegrityKey
         bool authentic = CryptographicOperations.FixedTimeEquals(mac[..IcvLength], icv);
         CryptographicOperations.ZeroMemory(mac);
         return authentic ? CryptoStatus.Ok : CryptoStatus.AuthenticationFailed;
+    }
+
+    /// <summary>What Compute and Verify refuse alike: a disposed key, an ICV of the wrong length.</summary>
+    private CryptoStatus CheckCall(int icvLength)
+    {
+        if (IsDisposed)
+        {
+            return CryptoStatus.Disposed;
+        }
+
+        return icvLength != IcvLength ? CryptoStatus.InvalidLength : CryptoStatus.Ok;
+    }
+
+    private readonly struct BurstStep(PortableIntegrityKey key, bool verify) : IBurstStep<IntegrityJob>
+    {
+        public CryptoStatus RunLocked(in IntegrityJob job) => verify
+            ? key.VerifyLocked(job.Data.Span, job.Appended.Span, job.Icv.Span)
+            : key.ComputeLocked(job.Data.Span, job.Appended.Span, job.Icv.Span);
     }
 }

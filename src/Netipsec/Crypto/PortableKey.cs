@@ -40,7 +40,35 @@ internal abstract class PortableKey : ICryptoKey
     /// <summary>Wipes key copies and frees the key schedule; called once, under <see cref="Sync"/>.</summary>
     private protected abstract void ReleaseKey();
 
-    private protected static void CheckResultsLength(int jobs, int results)
+    /// <summary>
+    /// One job of a burst, run with <see cref="Sync"/> held. Implemented by small structs, so the JIT compiles
+    /// <see cref="RunBurst{TJob, TStep}"/> once per step type and calls the step directly: no dispatch per job.
+    /// </summary>
+    private protected interface IBurstStep<TJob>
+    {
+        CryptoStatus RunLocked(in TJob job);
+    }
+
+    /// <summary>Runs every job under one lock, writing each status to <paramref name="results"/>; returns how many succeeded.</summary>
+    /// <exception cref="ArgumentException"><paramref name="results"/> is shorter than <paramref name="jobs"/>.</exception>
+    private protected int RunBurst<TJob, TStep>(ReadOnlySpan<TJob> jobs, Span<CryptoStatus> results, TStep step)
+        where TStep : struct, IBurstStep<TJob>
+    {
+        CheckResultsLength(jobs.Length, results.Length);
+        int succeeded = 0;
+        using (Sync.EnterScope())
+        {
+            for (int i = 0; i < jobs.Length; i++)
+            {
+                results[i] = step.RunLocked(in jobs[i]);
+                succeeded += results[i] == CryptoStatus.Ok ? 1 : 0;
+            }
+        }
+
+        return succeeded;
+    }
+
+    private static void CheckResultsLength(int jobs, int results)
     {
         if (results < jobs)
         {

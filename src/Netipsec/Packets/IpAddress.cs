@@ -67,6 +67,24 @@ public readonly struct IpAddress : IEquatable<IpAddress>, ISpanFormattable
         }
     }
 
+    /// <summary>
+    /// Writes <paramref name="address"/> into an address field of a <paramref name="headerVersion"/> header; an
+    /// address of the other version throws, as a header holds one version only.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="address"/> is not of <paramref name="headerVersion"/>.</exception>
+    internal static void WriteToHeader(IpAddress address, Span<byte> field, IpVersion headerVersion)
+    {
+        if (address.Version != headerVersion)
+        {
+            string message = headerVersion == IpVersion.V4
+                ? "An IPv4 header holds IPv4 addresses only."
+                : "An IPv6 header holds IPv6 addresses only.";
+            throw new ArgumentException(message, nameof(address));
+        }
+
+        address.WriteTo(field);
+    }
+
     /// <summary>The IPv4 address as a host-order integer; only meaningful for <see cref="IpVersion.V4"/>.</summary>
     public uint ToIpv4() => (uint)_low;
 

@@ -160,14 +160,14 @@ public readonly ref struct Ipv4Header
     public IpAddress Source
     {
         get => IpAddress.FromIpv4(BinaryPrimitives.ReadUInt32BigEndian(_bytes[SourceOffset..]));
-        set => WriteAddress(SourceOffset, value);
+        set => IpAddress.WriteToHeader(value, _bytes[SourceOffset..], IpVersion.V4);
     }
 
     /// <summary>The destination address.</summary>
     public IpAddress Destination
     {
         get => IpAddress.FromIpv4(BinaryPrimitives.ReadUInt32BigEndian(_bytes[DestinationOffset..]));
-        set => WriteAddress(DestinationOffset, value);
+        set => IpAddress.WriteToHeader(value, _bytes[DestinationOffset..], IpVersion.V4);
     }
 
     /// <summary>The options (and padding) between the fixed header and <see cref="HeaderLength"/>.</summary>
@@ -260,14 +260,4 @@ public readonly ref struct Ipv4Header
 
     private void SetFlag(ushort bit, bool value) =>
         FlagsAndFragment = (ushort)(value ? FlagsAndFragment | bit : FlagsAndFragment & ~bit);
-
-    private void WriteAddress(int offset, IpAddress address)
-    {
-        if (address.Version != IpVersion.V4)
-        {
-            throw new ArgumentException("An IPv4 header holds IPv4 addresses only.", nameof(address));
-        }
-
-        address.WriteTo(_bytes[offset..]);
-    }
 }

@@ -91,14 +91,14 @@ public readonly ref struct Ipv6Header
     public IpAddress Source
     {
         get => IpAddress.Read(_bytes.Slice(SourceOffset, 16));
-        set => WriteAddress(SourceOffset, value);
+        set => IpAddress.WriteToHeader(value, _bytes[SourceOffset..], IpVersion.V6);
     }
 
     /// <summary>The destination address.</summary>
     public IpAddress Destination
     {
         get => IpAddress.Read(_bytes.Slice(DestinationOffset, 16));
-        set => WriteAddress(DestinationOffset, value);
+        set => IpAddress.WriteToHeader(value, _bytes[DestinationOffset..], IpVersion.V6);
     }
 
     /// <summary>The payload, <see cref="PayloadLength"/> bytes after the fixed header.</summary>
@@ -146,15 +146,5 @@ public readonly ref struct Ipv6Header
 
         packetLength = end;
         return PacketError.None;
-    }
-
-    private void WriteAddress(int offset, IpAddress address)
-    {
-        if (address.Version != IpVersion.V6)
-        {
-            throw new ArgumentException("An IPv6 header holds IPv6 addresses only.", nameof(address));
-        }
-
-        address.WriteTo(_bytes[offset..]);
     }
 }

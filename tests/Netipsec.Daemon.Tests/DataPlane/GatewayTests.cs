@@ -8,9 +8,6 @@ namespace Netipsec.Daemon.Tests.DataPlane;
 /// <summary>Two gateways joined by an in-memory wire, each with its in-memory TUN: the daemon's packet paths end to end.</summary>
 public sealed class GatewayTests : IDisposable
 {
-    private static readonly IpAddress WestHost = IpAddress.Parse("198.51.100.10");
-    private static readonly IpAddress EastHost = IpAddress.Parse("203.0.113.10");
-
     private readonly RunningGateway _west;
     private readonly RunningGateway _east;
 
@@ -26,8 +23,8 @@ public sealed class GatewayTests : IDisposable
     [Fact]
     public void Packets_read_from_one_TUN_arrive_at_the_other_byte_for_byte_and_travel_as_ESP()
     {
-        byte[] request = Traffic.Ping(WestHost, EastHost, 1);
-        byte[] reply = Traffic.Ping(EastHost, WestHost, 1, reply: true);
+        byte[] request = Traffic.Ping(TunnelConfig.WestHost, TunnelConfig.EastHost, 1);
+        byte[] reply = Traffic.Ping(TunnelConfig.EastHost, TunnelConfig.WestHost, 1, reply: true);
 
         _west.Tun.Inject(request);
         Assert.True(_east.Tun.Written.WaitFor(1));
@@ -50,7 +47,7 @@ public sealed class GatewayTests : IDisposable
     [Fact]
     public void A_batch_of_many_packets_arrives_complete_and_in_order()
     {
-        byte[][] packets = [.. Enumerable.Range(1, 100).Select(i => Traffic.Udp(WestHost, EastHost, 5000, 53, payloadLength: i * 10))];
+        byte[][] packets = [.. Enumerable.Range(1, 100).Select(i => Traffic.Udp(TunnelConfig.WestHost, TunnelConfig.EastHost, 5000, 53, payloadLength: i * 10))];
         foreach (byte[] packet in packets)
         {
             _west.Tun.Inject(packet);
@@ -63,7 +60,7 @@ public sealed class GatewayTests : IDisposable
     [Fact]
     public void A_packet_no_policy_protects_is_dropped_not_sent_back_towards_the_tunnel()
     {
-        _west.Tun.Inject(Traffic.Ping(WestHost, IpAddress.Parse("192.0.2.99"), 1));
+        _west.Tun.Inject(Traffic.Ping(TunnelConfig.WestHost, IpAddress.Parse("192.0.2.99"), 1));
 
         Assert.True(RunningGateway.Eventually(() => _west.Statistics.TunBypassDropped == 1));
         Assert.Empty(_west.Wire.Sent.All);
@@ -82,7 +79,7 @@ public sealed class GatewayTests : IDisposable
     [Fact]
     public void An_ESP_packet_for_an_unknown_SPI_is_counted_in_the_MIB_and_not_delivered()
     {
-        _west.Tun.Inject(Traffic.Ping(WestHost, EastHost, 1));
+        _west.Tun.Inject(Traffic.Ping(TunnelConfig.WestHost, TunnelConfig.EastHost, 1));
         Assert.True(_west.Wire.Sent.WaitFor(1));
         Assert.True(_east.Tun.Written.WaitFor(1));
         byte[] esp = _west.Wire.Sent.All.First().ToArray();
@@ -97,7 +94,7 @@ public sealed class GatewayTests : IDisposable
     [Fact]
     public void A_replayed_ESP_packet_is_dropped_as_a_sequence_error()
     {
-        _west.Tun.Inject(Traffic.Ping(WestHost, EastHost, 1));
+        _west.Tun.Inject(Traffic.Ping(TunnelConfig.WestHost, TunnelConfig.EastHost, 1));
         Assert.True(_east.Tun.Written.WaitFor(1));
 
         _east.Wire.Inject(_west.Wire.Sent.All.First());

@@ -13,9 +13,6 @@ namespace Netipsec.Daemon.Tests.DataPlane;
 /// </summary>
 public sealed class HeldPacketTests : IDisposable
 {
-    private static readonly IpAddress WestHost = IpAddress.Parse("198.51.100.10");
-    private static readonly IpAddress EastHost = IpAddress.Parse("203.0.113.10");
-
     private readonly ChannelWire _westWire;
     private readonly ChannelWire _eastWire;
     private readonly RunningGateway _east;
@@ -40,7 +37,7 @@ public sealed class HeldPacketTests : IDisposable
     public void Without_larval_drop_the_first_packet_waits_for_its_SAs_and_the_timer_sends_it_through_the_wire()
     {
         RunningGateway west = StartWest(larvalDrop: false);
-        byte[] request = Traffic.Ping(WestHost, EastHost, 1);
+        byte[] request = Traffic.Ping(TunnelConfig.WestHost, TunnelConfig.EastHost, 1);
 
         west.Tun.Inject(request);
         Assert.True(RunningGateway.Eventually(() => west.Gateway.TunLoops.Sum(loop => loop.Output.HeldPackets) == 1));
@@ -61,7 +58,7 @@ public sealed class HeldPacketTests : IDisposable
     {
         RunningGateway west = StartWest(larvalDrop: true);
 
-        west.Tun.Inject(Traffic.Ping(WestHost, EastHost, 1));
+        west.Tun.Inject(Traffic.Ping(TunnelConfig.WestHost, TunnelConfig.EastHost, 1));
 
         Assert.True(RunningGateway.Eventually(() => west.Engine.Statistics[DropReason.OutNoStates] == 1));
         Assert.Equal(0, west.Gateway.TunLoops.Sum(loop => loop.Output.HeldPackets));

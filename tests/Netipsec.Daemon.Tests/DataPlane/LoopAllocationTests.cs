@@ -12,13 +12,10 @@ public sealed class LoopAllocationTests
 {
     private const int PacketCount = 512;
 
-    private static readonly IpAddress WestHost = IpAddress.Parse("198.51.100.10");
-    private static readonly IpAddress EastHost = IpAddress.Parse("203.0.113.10");
-
     [Fact]
     public void The_outbound_loop_encrypts_a_stream_without_allocating()
     {
-        byte[] packet = Traffic.Udp(WestHost, EastHost, 5000, 53, 1000);
+        byte[] packet = Traffic.Udp(TunnelConfig.WestHost, TunnelConfig.EastHost, 5000, 53, 1000);
         var device = new ScriptedDevice([.. Enumerable.Repeat(packet, PacketCount * 2)]);
         TunQueueLoop loop = Gateway(TunnelConfig.West, device).TunLoops[0];
 
@@ -33,7 +30,7 @@ public sealed class LoopAllocationTests
     {
         // ESP packets with distinct sequence numbers, as the west gateway sends them (the window would drop repeats).
         var capture = new ChannelWire();
-        Gateway west = Gateway(TunnelConfig.West, new ScriptedDevice([.. Enumerable.Repeat(Traffic.Udp(WestHost, EastHost, 5000, 53, 1000), PacketCount * 2)]), capture);
+        Gateway west = Gateway(TunnelConfig.West, new ScriptedDevice([.. Enumerable.Repeat(Traffic.Udp(TunnelConfig.WestHost, TunnelConfig.EastHost, 5000, 53, 1000), PacketCount * 2)]), capture);
         west.TunLoops[0].Run(CancellationToken.None);
         byte[][] esp = [.. capture.Sent.All];
         Assert.Equal(PacketCount * 2, esp.Length);

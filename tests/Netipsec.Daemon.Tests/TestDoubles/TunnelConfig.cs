@@ -14,6 +14,12 @@ internal sealed record TunnelConfig(IpPrefix Local, IpPrefix Remote, IpAddress L
 {
     private const byte AesGcm16 = 20;
 
+    /// <summary>A host of the west site (behind <see cref="West"/>'s gateway).</summary>
+    public static readonly IpAddress WestHost = IpAddress.Parse("198.51.100.10");
+
+    /// <summary>A host of the east site (behind <see cref="East"/>'s gateway).</summary>
+    public static readonly IpAddress EastHost = IpAddress.Parse("203.0.113.10");
+
     public static TunnelConfig West => new(IpPrefix.Parse("198.51.100.0/24"), IpPrefix.Parse("203.0.113.0/24"), IpAddress.Parse("192.0.2.1"), IpAddress.Parse("192.0.2.2"), 0x1001, 0x2002);
 
     public static TunnelConfig East => new(IpPrefix.Parse("203.0.113.0/24"), IpPrefix.Parse("198.51.100.0/24"), IpAddress.Parse("192.0.2.2"), IpAddress.Parse("192.0.2.1"), 0x2002, 0x1001);

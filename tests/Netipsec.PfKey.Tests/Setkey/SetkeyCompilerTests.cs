@@ -22,6 +22,17 @@ public sealed class SetkeyCompilerTests
         return message;
     }
 
+    /// <summary>
+    /// Compiles an ESP add with algorithm <paramref name="name"/>, an all-zero key of <paramref name="keyBytes"/> bytes
+    /// and <paramref name="more"/> after it; the message must carry an SA extension.
+    /// </summary>
+    private static PfKeyMessage ParseEspAdd(string name, int keyBytes, string more, out SaExtension sa)
+    {
+        PfKeyMessage message = Parse(Single($"add 192.0.2.1 192.0.2.2 esp 4096 -E {name} 0x{Convert.ToHexString(new byte[keyBytes])}{more};"));
+        Assert.True(message.TryGetSa(out sa));
+        return message;
+    }
+
     [Fact]
     public void Add_of_an_aead_sa_carries_sa_sa2_addresses_and_the_key_with_its_salt()
     {
@@ -55,9 +66,7 @@ public sealed class SetkeyCompilerTests
     [InlineData("aes-gmac", EncryptAlgorithm.NullAesGmac, 20)]
     public void Every_combined_mode_name_compiles_with_its_salted_key(string name, EncryptAlgorithm id, int keyBytes)
     {
-        string key = "0x" + Convert.ToHexString(new byte[keyBytes]);
-        PfKeyMessage message = Parse(Single($"add 192.0.2.1 192.0.2.2 esp 4096 -E {name} {key};"));
-        Assert.True(message.TryGetSa(out SaExtension sa));
+        PfKeyMessage message = ParseEspAdd(name, keyBytes, "", out SaExtension sa);
         Assert.Equal(id, sa.Encrypt);
         Assert.True(message.TryGetKey(ExtensionType.KeyEncrypt, out KeyExtension extension));
         Assert.Equal(keyBytes * 8, extension.Bits);
@@ -70,12 +79,9 @@ public sealed class SetkeyCompilerTests
     [InlineData("3des-cbc", EncryptAlgorithm.TripleDesCbc, 24)]
     public void Ciphers_compile_alone_or_with_any_authentication(string name, EncryptAlgorithm id, int keyBytes)
     {
-        string key = "0x" + Convert.ToHexString(new byte[keyBytes]);
-        PfKeyMessage alone = Parse(Single($"add 192.0.2.1 192.0.2.2 esp 4096 -E {name} {key};"));
-        Assert.True(alone.TryGetSa(out SaExtension sa));
+        ParseEspAdd(name, keyBytes, "", out SaExtension sa);
         Assert.Equal((id, AuthAlgorithm.None), (sa.Encrypt, sa.Auth));
-        PfKeyMessage paired = Parse(Single($"add 192.0.2.1 192.0.2.2 esp 4096 -E {name} {key} -A hmac-sha256 0x{new string('a', 64)};"));
-        Assert.True(paired.TryGetSa(out sa));
+        PfKeyMessage paired = ParseEspAdd(name, keyBytes, $" -A hmac-sha256 0x{new string('a', 64)}", out sa);
         Assert.Equal((id, AuthAlgorithm.Sha256Hmac), (sa.Encrypt, sa.Auth));
         Assert.True(paired.TryGetKey(ExtensionType.KeyAuth, out KeyExtension auth));
         Assert.Equal(256, auth.Bits);

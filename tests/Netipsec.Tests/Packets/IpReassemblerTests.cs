@@ -568,13 +568,7 @@ public sealed class IpReassemblerTests
         return sequence;
     }
 
-    private Packet Load(byte[] bytes)
-    {
-        Packet packet = _pool.Rent();
-        packet.EnsureTailroom(bytes.Length);
-        bytes.CopyTo(packet.Put(bytes.Length));
-        return packet;
-    }
+    private Packet Load(byte[] bytes) => TestPackets.Load(_pool, bytes);
 
     /// <summary>Fragments <paramref name="original"/> with the library's fragmenter and returns the fragments as bytes.</summary>
     private byte[][] Fragments(byte[] original, int mtu)

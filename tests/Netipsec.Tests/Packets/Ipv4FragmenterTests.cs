@@ -96,12 +96,7 @@ public sealed class Ipv4FragmenterTests
                 return status == FragmentationStatus.Fits && count == 0;
             }
 
-            Packet[] fragments = buffer[..count];
-            bool ok = status == FragmentationStatus.Done
-                && fragments.All(f => f.Length <= mtu)
-                && Reassemble(fragments).AsSpan().SequenceEqual(original);
-            ReturnAll(fragments);
-            return ok && _pool.RentedCount == 0;
+            return TestPackets.FragmentsRebuild(_pool, status == FragmentationStatus.Done, buffer[..count], mtu, original, Reassemble);
         }, iter: 300, threads: 1); // one thread: the pool's rented count is checked after each sample
     }
 
@@ -170,13 +165,7 @@ public sealed class Ipv4FragmenterTests
         Assert.Equal(FragmentationStatus.Malformed, Ipv4Fragmenter.Fragment(Load([0x45, 0, 0]), 576, new Packet[4], out _));
     }
 
-    private Packet Load(byte[] bytes)
-    {
-        Packet packet = _pool.Rent();
-        packet.EnsureTailroom(bytes.Length);
-        bytes.CopyTo(packet.Put(bytes.Length));
-        return packet;
-    }
+    private Packet Load(byte[] bytes) => TestPackets.Load(_pool, bytes);
 
     private Packet[] FragmentAll(byte[] original, int mtu)
     {
@@ -188,13 +177,7 @@ public sealed class Ipv4FragmenterTests
         return buffer[..count];
     }
 
-    private void ReturnAll(Packet[] fragments)
-    {
-        foreach (Packet fragment in fragments)
-        {
-            _pool.Return(fragment);
-        }
-    }
+    private void ReturnAll(Packet[] fragments) => TestPackets.ReturnAll(_pool, fragments);
 
     /// <summary>RFC 791 reassembly of one datagram: the first fragment's header, the data placed by offset.</summary>
     private static byte[] Reassemble(Packet[] fragments)
@@ -216,13 +199,7 @@ public sealed class Ipv4FragmenterTests
             }
         }
 
-        int length = data.Last().Key + data.Last().Value.Length;
-        byte[] whole = new byte[headerLength + length];
-        fragments[0].Data[..headerLength].CopyTo(whole);
-        foreach ((int offset, byte[] bytes) in data)
-        {
-            bytes.CopyTo(whole, headerLength + offset);
-        }
+        byte[] whole = TestPackets.Concatenate(fragments[0].Data[..headerLength], data);
 
         var rebuilt = new Ipv4Header(whole) { TotalLength = (ushort)whole.Length, FragmentOffset = first.FragmentOffset, MoreFragments = lastMore };
         rebuilt.UpdateChecksum();

@@ -83,12 +83,7 @@ public sealed class Ipv6FragmenterTests
                 return status == FragmentationStatus.Fits;
             }
 
-            Packet[] fragments = buffer[..count];
-            bool ok = status == FragmentationStatus.Done
-                && fragments.All(f => f.Length <= mtu)
-                && Reassemble(fragments).AsSpan().SequenceEqual(original);
-            ReturnAll(fragments);
-            return ok && _pool.RentedCount == 0;
+            return TestPackets.FragmentsRebuild(_pool, status == FragmentationStatus.Done, buffer[..count], mtu, original, Reassemble);
         }, iter: 200, threads: 1); // one thread: the pool's rented count is checked after each sample
     }
 
@@ -136,13 +131,7 @@ public sealed class Ipv6FragmenterTests
         Assert.Equal(1, tiny.RentedCount);
     }
 
-    private Packet Load(byte[] bytes)
-    {
-        Packet packet = _pool.Rent();
-        packet.EnsureTailroom(bytes.Length);
-        bytes.CopyTo(packet.Put(bytes.Length));
-        return packet;
-    }
+    private Packet Load(byte[] bytes) => TestPackets.Load(_pool, bytes);
 
     private Packet[] FragmentAll(byte[] original, int mtu)
     {
@@ -153,13 +142,7 @@ public sealed class Ipv6FragmenterTests
         return buffer[..count];
     }
 
-    private void ReturnAll(Packet[] fragments)
-    {
-        foreach (Packet fragment in fragments)
-        {
-            _pool.Return(fragment);
-        }
-    }
+    private void ReturnAll(Packet[] fragments) => TestPackets.ReturnAll(_pool, fragments);
 
     /// <summary>RFC 8200 §4.5 reassembly: the first fragment's per-fragment headers, the fragment header's next header restored, data by offset.</summary>
     private static byte[] Reassemble(Packet[] fragments)
@@ -175,14 +158,8 @@ public sealed class Ipv6FragmenterTests
             pieces.Add(offset, data[(fragmentHeader + 8)..].ToArray());
         }
 
-        int length = pieces.Last().Key + pieces.Last().Value.Length;
-        byte[] whole = new byte[fragmentHeader + length];
         Span<byte> first = fragments[0].Data;
-        first[..fragmentHeader].CopyTo(whole);
-        foreach ((int offset, byte[] bytes) in pieces)
-        {
-            bytes.CopyTo(whole, fragmentHeader + offset);
-        }
+        byte[] whole = TestPackets.Concatenate(first[..fragmentHeader], pieces);
 
         // The byte naming the fragment header is the last next-header field before it: the fixed header's or an extension's.
         int namingField = FindNamingField(first, fragmentHeader);

@@ -136,4 +136,50 @@ internal static class TestPackets
 
         return (ushort)sum;
     }
+
+    /// <summary>A packet of <paramref name="pool"/> holding <paramref name="bytes"/>.</summary>
+    public static Packet Load(PacketPool pool, byte[] bytes)
+    {
+        Packet packet = pool.Rent();
+        packet.EnsureTailroom(bytes.Length);
+        bytes.CopyTo(packet.Put(bytes.Length));
+        return packet;
+    }
+
+    public static void ReturnAll(PacketPool pool, IEnumerable<Packet> packets)
+    {
+        foreach (Packet packet in packets)
+        {
+            pool.Return(packet);
+        }
+    }
+
+    /// <summary>
+    /// The fragmenters' round-trip property: the fragmenter said <paramref name="done"/>, every fragment fits
+    /// <paramref name="mtu"/>, <paramref name="reassemble"/> gives back <paramref name="original"/>, and once the
+    /// fragments are returned the pool has nothing rented.
+    /// </summary>
+    public static bool FragmentsRebuild(
+        PacketPool pool, bool done, Packet[] fragments, int mtu, byte[] original, Func<Packet[], byte[]> reassemble)
+    {
+        bool ok = done
+            && fragments.All(f => f.Length <= mtu)
+            && reassemble(fragments).AsSpan().SequenceEqual(original);
+        ReturnAll(pool, fragments);
+        return ok && pool.RentedCount == 0;
+    }
+
+    /// <summary>Reassembly's last step: <paramref name="headers"/> followed by each piece of data at its offset.</summary>
+    public static byte[] Concatenate(ReadOnlySpan<byte> headers, SortedDictionary<int, byte[]> pieces)
+    {
+        int length = pieces.Last().Key + pieces.Last().Value.Length;
+        byte[] whole = new byte[headers.Length + length];
+        headers.CopyTo(whole);
+        foreach ((int offset, byte[] bytes) in pieces)
+        {
+            bytes.CopyTo(whole, headers.Length + offset);
+        }
+
+        return whole;
+    }
 }

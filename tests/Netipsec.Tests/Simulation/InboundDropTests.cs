@@ -20,12 +20,7 @@ public sealed class InboundDropTests
     public void No_sa_for_the_spi_counts_InNoStates()
     {
         Assert.Equal(SadStatus.Ok, _net.EastGateway.Engine.States.Delete(EastInbound.Id));
-        MibWatch mib = _net.Watch();
-
-        SendWestToEast();
-
-        Assert.Empty(_net.EastHost.Inbox);
-        mib.AssertOnly(_net.EastGateway, DropReason.InNoStates);
+        _net.AssertDroppedOnly(_net.EastGateway, DropReason.InNoStates, () => SendWestToEast());
     }
 
     [Fact]
@@ -105,12 +100,7 @@ public sealed class InboundDropTests
         Assert.Equal(SadStatus.Ok, _net.EastGateway.Engine.States.GetSpi(
             _net.EastGatewayOuter, _net.WestGatewayOuter, IpsecProtocol.Esp, XfrmMode.Tunnel, 1, SiteToSite.WestToEastSpi, SiteToSite.WestToEastSpi, 0, out SecurityAssociation? larval));
         Assert.Equal((SiteToSite.WestToEastSpi, SaState.Larval), (larval!.Spi, larval.State));
-        MibWatch mib = _net.Watch();
-
-        SendWestToEast();
-
-        Assert.Empty(_net.EastHost.Inbox);
-        mib.AssertOnly(_net.EastGateway, DropReason.InStateInvalid);
+        _net.AssertDroppedOnly(_net.EastGateway, DropReason.InStateInvalid, () => SendWestToEast());
     }
 
     [Theory]
@@ -125,36 +115,21 @@ public sealed class InboundDropTests
             ReqId = difference == "reqid" ? 2u : 1u,
         };
         ReplaceEastFwdPolicy(PolicyAction.Ipsec, template);
-        MibWatch mib = _net.Watch();
-
-        SendWestToEast();
-
-        Assert.Empty(_net.EastHost.Inbox);
-        mib.AssertOnly(_net.EastGateway, DropReason.InTmplMismatch);
+        _net.AssertDroppedOnly(_net.EastGateway, DropReason.InTmplMismatch, () => SendWestToEast());
     }
 
     [Fact]
     public void Tunnel_traffic_that_no_fwd_policy_covers_counts_InNoPols()
     {
         Assert.Equal(SpdStatus.Ok, _net.EastGateway.Engine.Policies.Delete(PolicyDirection.Fwd, new Selector(_net.WestSite, _net.EastSite), out _));
-        MibWatch mib = _net.Watch();
-
-        SendWestToEast();
-
-        Assert.Empty(_net.EastHost.Inbox);
-        mib.AssertOnly(_net.EastGateway, DropReason.InNoPols);
+        _net.AssertDroppedOnly(_net.EastGateway, DropReason.InNoPols, () => SendWestToEast());
     }
 
     [Fact]
     public void A_block_fwd_policy_counts_InPolBlock()
     {
         ReplaceEastFwdPolicy(PolicyAction.Block);
-        MibWatch mib = _net.Watch();
-
-        SendWestToEast();
-
-        Assert.Empty(_net.EastHost.Inbox);
-        mib.AssertOnly(_net.EastGateway, DropReason.InPolBlock);
+        _net.AssertDroppedOnly(_net.EastGateway, DropReason.InPolBlock, () => SendWestToEast());
     }
 
     public static TheoryData<string> Malformed => ["empty", "one byte", "garbage", "truncated IPv4 header", "ESP header cut short", "IPv6 ESP header cut short", "UDP header cut short"];

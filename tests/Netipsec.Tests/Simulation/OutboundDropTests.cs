@@ -83,12 +83,7 @@ public sealed class OutboundDropTests
     {
         Assert.Equal(SpdStatus.Ok, _net.WestGateway.Engine.Policies.Update(new SecurityPolicy(
             PolicyDirection.Out, WestToEastSelector, PolicyAction.Ipsec, [new PolicyTemplate(IpsecProtocol.Esp, XfrmMode.Tunnel) { ReqId = 1 }])));
-        MibWatch mib = _net.Watch();
-
-        SendWestToEast();
-
-        Assert.Empty(_net.EastHost.Inbox);
-        mib.AssertOnly(_net.WestGateway, DropReason.OutBundleGenError);
+        _net.AssertDroppedOnly(_net.WestGateway, DropReason.OutBundleGenError, () => SendWestToEast());
     }
 
     [Fact]

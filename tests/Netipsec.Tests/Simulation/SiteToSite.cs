@@ -113,5 +113,17 @@ internal sealed class SiteToSite
 
     public MibWatch Watch() => new(WestHost, WestGateway, EastGateway, EastHost);
 
+    /// <summary>
+    /// Runs <paramref name="send"/> and asserts that nothing reached the east host and that the one counter that moved
+    /// anywhere is <paramref name="reason"/> on <paramref name="gateway"/>.
+    /// </summary>
+    public void AssertDroppedOnly(SimulatedHost gateway, DropReason reason, Action send)
+    {
+        MibWatch mib = Watch();
+        send();
+        Assert.Empty(EastHost.Inbox);
+        mib.AssertOnly(gateway, reason);
+    }
+
     public long Counter(SimulatedHost host, DropReason reason) => host.Engine.Statistics[reason];
 }

@@ -16,7 +16,7 @@ namespace Netipsec.Transforms.Ah;
 /// sure of <see cref="SequenceHighLength"/> bytes of tailroom first.</para>
 /// <para>Thread-safe. <see cref="Dispose"/> disposes the key and leaves a tombstone, as ESP's state does.</para>
 /// </remarks>
-internal sealed class AhState : IKeyedState, IDisposable
+internal sealed class AhState : TransformState, IKeyedState
 {
     /// <summary>Bytes of the sequence number's high half appended to the ICV input with ESN.</summary>
     internal const int SequenceHighLength = 4;
@@ -24,7 +24,6 @@ internal sealed class AhState : IKeyedState, IDisposable
     private readonly IIntegrityKey? _mac;
     private readonly IAeadKey? _gmac;
     private readonly IvCounter? _iv;
-    private int _disposed;
 
     /// <summary>An SA protected by a MAC; takes ownership of <paramref name="mac"/>.</summary>
     internal AhState(IIntegrityKey mac, bool extendedSequenceNumbers)
@@ -60,8 +59,6 @@ internal sealed class AhState : IKeyedState, IDisposable
     /// <summary>True when computing the ICV puts the sequence number's high half behind the packet for a moment.</summary>
     internal bool AppendsInPacket => _gmac is not null && ExtendedSequenceNumbers;
 
-    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
-
     /// <summary>Writes the next explicit IV (nothing for a MAC); false once the GMAC counter is used up.</summary>
     internal bool TryWriteIv(Span<byte> iv) => _iv is null || _iv.TryWrite(iv);
 
@@ -76,14 +73,9 @@ internal sealed class AhState : IKeyedState, IDisposable
     internal TransformStatus Verify(Packet packet, int ivOffset, ulong sequence, Span<byte> icv) =>
         Authenticate(packet, ivOffset, sequence, icv, verify: true);
 
-    /// <summary>Disposes the key (its engine wipes the key schedule). Idempotent.</summary>
-    public void Dispose()
+    /// <summary>Disposes the key (its engine wipes the key schedule).</summary>
+    private protected override void Release()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
         _mac?.Dispose();
         _gmac?.Dispose();
     }

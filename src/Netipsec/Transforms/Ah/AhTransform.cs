@@ -64,10 +64,9 @@ public sealed class AhTransform : IXfrmType
     /// </summary>
     public TransformStatus Init(SecurityAssociation sa)
     {
-        ArgumentNullException.ThrowIfNull(sa);
-        if (sa.TypeState is AhState prepared)
+        if (TransformState.TryGetPrepared<AhState>(sa, out TransformStatus preparedStatus))
         {
-            return prepared.IsDisposed ? TransformStatus.Unsupported : TransformStatus.Ok;
+            return preparedStatus;
         }
 
         if (sa.TypeState is not null
@@ -85,27 +84,14 @@ public sealed class AhTransform : IXfrmType
         AhState? state = algorithm.UsesAeadKey
             ? PrepareGmac(algorithm, authentication.Key, sa.ExtendedSequenceNumbers)
             : PrepareMac(algorithm, authentication.Key, sa.ExtendedSequenceNumbers);
-        if (state is null)
-        {
-            return TransformStatus.Unsupported;
-        }
-
-        sa.TypeState = state;
-        return TransformStatus.Ok;
+        return TransformState.Install(sa, state);
     }
 
     /// <summary>
     /// Disposes the SA's key. The SA keeps a tombstone, so later packets get <see cref="TransformStatus.Unsupported"/>
     /// and <see cref="Init"/> refuses it. Safe to call more than once.
     /// </summary>
-    public void Destroy(SecurityAssociation sa)
-    {
-        ArgumentNullException.ThrowIfNull(sa);
-        if (sa.TypeState is AhState state)
-        {
-            state.Dispose();
-        }
-    }
+    public void Destroy(SecurityAssociation sa) => TransformState.Destroy<AhState>(sa);
 
     /// <summary>
     /// The AH header: 12 fixed bytes, the IV (AES-GMAC: 8) and the ICV, padded to 8 bytes when the SA's addresses are
@@ -131,12 +117,7 @@ public sealed class AhTransform : IXfrmType
 
     /// <summary>Always 0: AH appends nothing.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="payloadLength"/> is negative.</exception>
-    public int TrailerLength(SecurityAssociation sa, int payloadLength)
-    {
-        ArgumentNullException.ThrowIfNull(sa);
-        ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
-        return 0;
-    }
+    public int TrailerLength(SecurityAssociation sa, int payloadLength) => TransformState.NoTrailer(sa, payloadLength);
 
     /// <summary>
     /// Fills the gap with the AH header (next header = <see cref="Packet.InnerProtocol"/>, a fresh IV for AES-GMAC),

@@ -18,7 +18,7 @@ namespace Netipsec.Transforms.Esp;
 /// <para>Thread-safe. <see cref="Dispose"/> disposes the keys and leaves a tombstone: later packets fail, and
 /// <see cref="IsDisposed"/> stops Init from preparing the same key again with the counter back at the start.</para>
 /// </remarks>
-internal sealed class EspState : IKeyedState, IDisposable
+internal sealed class EspState : TransformState, IKeyedState
 {
     // SPI || sequence high || sequence low with extended sequence numbers, else SPI || sequence (RFC 4106 §5,
     // RFC 4309 §5, RFC 7634 §2.1, RFC 4543 §3.3).
@@ -32,7 +32,6 @@ internal sealed class EspState : IKeyedState, IDisposable
     private readonly IIntegrityKey? _integrity;
     private readonly bool _counterIv;
     private readonly IvCounter _nextIv;
-    private int _disposed;
 
     /// <summary>An SA protected by one AEAD key (GMAC included); takes ownership of <paramref name="aead"/>.</summary>
     internal EspState(IAeadKey aead, bool extendedSequenceNumbers, ulong firstIv)
@@ -80,8 +79,6 @@ internal sealed class EspState : IKeyedState, IDisposable
     internal int Alignment { get; }
 
     internal bool ExtendedSequenceNumbers { get; }
-
-    internal bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
     /// <summary>
     /// Writes the next explicit IV; false once the counter is used up (then forever: an IV is never reused).
@@ -164,14 +161,9 @@ internal sealed class EspState : IKeyedState, IDisposable
         return ToTransformStatus(_cipher!.Decrypt(iv, encrypted));
     }
 
-    /// <summary>Disposes the keys (their engines wipe the key schedules). Idempotent.</summary>
-    public void Dispose()
+    /// <summary>Disposes the keys (their engines wipe the key schedules).</summary>
+    private protected override void Release()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-
         _aead?.Dispose();
         _cipher?.Dispose();
         _integrity?.Dispose();

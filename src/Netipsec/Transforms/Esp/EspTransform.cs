@@ -86,10 +86,9 @@ public sealed class EspTransform : IXfrmType
     /// </summary>
     public TransformStatus Init(SecurityAssociation sa)
     {
-        ArgumentNullException.ThrowIfNull(sa);
-        if (sa.TypeState is EspState prepared)
+        if (TransformState.TryGetPrepared<EspState>(sa, out TransformStatus preparedStatus))
         {
-            return prepared.IsDisposed ? TransformStatus.Unsupported : TransformStatus.Ok;
+            return preparedStatus;
         }
 
         if (sa.TypeState is not null
@@ -109,27 +108,14 @@ public sealed class EspTransform : IXfrmType
             AlgorithmKind.Cipher => PrepareCipher(encryptionInfo, encryption.Key, sa.Authentication, sa.ExtendedSequenceNumbers),
             _ => null,
         };
-        if (state is null)
-        {
-            return TransformStatus.Unsupported;
-        }
-
-        sa.TypeState = state;
-        return TransformStatus.Ok;
+        return TransformState.Install(sa, state);
     }
 
     /// <summary>
     /// Disposes the SA's keys. The SA keeps a tombstone, so later packets get <see cref="TransformStatus.Unsupported"/>
     /// and <see cref="Init"/> refuses it. Safe to call more than once.
     /// </summary>
-    public void Destroy(SecurityAssociation sa)
-    {
-        ArgumentNullException.ThrowIfNull(sa);
-        if (sa.TypeState is EspState state)
-        {
-            state.Dispose();
-        }
-    }
+    public void Destroy(SecurityAssociation sa) => TransformState.Destroy<EspState>(sa);
 
     /// <summary>SPI, sequence number and the algorithm's explicit IV (0, 8 or 16 bytes).</summary>
     public int HeaderLength(SecurityAssociation sa)

@@ -5,31 +5,11 @@ namespace Netipsec.Transforms.IpComp;
 /// be sent without trying after too many of them.
 /// </summary>
 /// <remarks>Thread-safe; the lock guards two integers for a few instructions per packet.</remarks>
-internal sealed class IpCompState
+internal sealed class IpCompState : TransformState
 {
     private readonly Lock _lock = new();
     private int _consecutiveFailures;
     private int _skipRemaining;
-    private bool _disposed;
-
-    internal bool IsDisposed
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _disposed;
-            }
-        }
-    }
-
-    internal void Dispose()
-    {
-        lock (_lock)
-        {
-            _disposed = true;
-        }
-    }
 
     /// <summary>True when the next packet should go uncompressed without trying (and uses up one skip).</summary>
     internal bool TrySkip()
@@ -69,5 +49,10 @@ internal sealed class IpCompState
                 _skipRemaining = skipCount;
             }
         }
+    }
+
+    /// <summary>Nothing to release: the tombstone alone stops the SA.</summary>
+    private protected override void Release()
+    {
     }
 }

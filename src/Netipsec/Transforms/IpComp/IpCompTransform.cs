@@ -76,10 +76,9 @@ public sealed class IpCompTransform : IXfrmType
     /// </summary>
     public TransformStatus Init(SecurityAssociation sa)
     {
-        ArgumentNullException.ThrowIfNull(sa);
-        if (sa.TypeState is IpCompState prepared)
+        if (TransformState.TryGetPrepared<IpCompState>(sa, out TransformStatus preparedStatus))
         {
-            return prepared.IsDisposed ? TransformStatus.Unsupported : TransformStatus.Ok;
+            return preparedStatus;
         }
 
         if (sa.TypeState is not null
@@ -100,14 +99,7 @@ public sealed class IpCompTransform : IXfrmType
     }
 
     /// <summary>Marks the SA destroyed: later packets get <see cref="TransformStatus.Unsupported"/>. Safe to call more than once.</summary>
-    public void Destroy(SecurityAssociation sa)
-    {
-        ArgumentNullException.ThrowIfNull(sa);
-        if (sa.TypeState is IpCompState state)
-        {
-            state.Dispose();
-        }
-    }
+    public void Destroy(SecurityAssociation sa) => TransformState.Destroy<IpCompState>(sa);
 
     /// <summary>The 4-byte IPComp header (RFC 3173 §2.2).</summary>
     public int HeaderLength(SecurityAssociation sa)
@@ -118,12 +110,7 @@ public sealed class IpCompTransform : IXfrmType
 
     /// <summary>None: IPComp has no trailer, and the payload never grows.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="payloadLength"/> is negative.</exception>
-    public int TrailerLength(SecurityAssociation sa, int payloadLength)
-    {
-        ArgumentNullException.ThrowIfNull(sa);
-        ArgumentOutOfRangeException.ThrowIfNegative(payloadLength);
-        return 0;
-    }
+    public int TrailerLength(SecurityAssociation sa, int payloadLength) => TransformState.NoTrailer(sa, payloadLength);
 
     /// <summary>
     /// Compresses the payload after the gap and fills the gap with the IPComp header, naming IPComp (108) in the byte at

@@ -14,6 +14,19 @@ internal static class EspTestData
     public const uint Spi = 0x0A0B0C0D;
     public const int GapLength = 16;
 
+    /// <summary>Payload length → ESP padding with 4-byte alignment (RFC 4303 §2.4), one cycle of the pattern.</summary>
+    public static TheoryData<int, int> FourByteAlignmentPadding => new()
+    {
+        { 0, 2 }, { 1, 1 }, { 2, 0 }, { 3, 3 }, { 4, 2 }, { 5, 1 }, { 6, 0 }, { 7, 3 },
+    };
+
+    /// <summary>AES-GCM with a 16- and a 12-byte ICV, each with a 128-, 192- and 256-bit key.</summary>
+    public static TheoryData<byte, int> GcmIcvsAndKeySizes => new()
+    {
+        { EspTransform.AesGcmIcv16, 16 }, { EspTransform.AesGcmIcv16, 24 }, { EspTransform.AesGcmIcv16, 32 },
+        { EspTransform.AesGcmIcv12, 16 }, { EspTransform.AesGcmIcv12, 24 }, { EspTransform.AesGcmIcv12, 32 },
+    };
+
     /// <summary>AES key (<paramref name="aesKeyLength"/> bytes) || 4-byte salt, all distinct non-zero bytes.</summary>
     public static byte[] KeyMaterial(int aesKeyLength, byte first = 0x21) =>
         [.. Enumerable.Range(first, aesKeyLength + 4).Select(b => (byte)b)];

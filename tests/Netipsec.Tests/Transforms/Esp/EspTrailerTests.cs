@@ -8,14 +8,7 @@ namespace Netipsec.Tests.Transforms.Esp;
 public sealed class EspTrailerTests
 {
     [Theory]
-    [InlineData(0, 2)]
-    [InlineData(1, 1)]
-    [InlineData(2, 0)]
-    [InlineData(3, 3)]
-    [InlineData(4, 2)]
-    [InlineData(5, 1)]
-    [InlineData(6, 0)]
-    [InlineData(7, 3)]
+    [MemberData(nameof(EspTestData.FourByteAlignmentPadding), MemberType = typeof(EspTestData))]
     [InlineData(1500, 2)]
     public void Padding_makes_payload_and_trailer_a_multiple_of_4(int payloadLength, int expected)
     {

@@ -12,12 +12,7 @@ public sealed class EspTransformInitTests
     private readonly PacketPool _pool = new(capacity: 8, diagnostics: true);
 
     [Theory]
-    [InlineData(EspTransform.AesGcmIcv16, 16)]
-    [InlineData(EspTransform.AesGcmIcv16, 24)]
-    [InlineData(EspTransform.AesGcmIcv16, 32)]
-    [InlineData(EspTransform.AesGcmIcv12, 16)]
-    [InlineData(EspTransform.AesGcmIcv12, 24)]
-    [InlineData(EspTransform.AesGcmIcv12, 32)]
+    [MemberData(nameof(EspTestData.GcmIcvsAndKeySizes), MemberType = typeof(EspTestData))]
     public void Prepares_aes_gcm_with_a_12_or_16_byte_icv(byte algorithm, int aesKeyLength)
     {
         SecurityAssociation sa = EspTestData.Sa(algorithm, EspTestData.KeyMaterial(aesKeyLength));

@@ -65,11 +65,7 @@ public sealed class EspTransformTests
     }
 
     [Theory]
-    [InlineData(EspTransform.AesGcmIcv16, 16)]
-    [InlineData(EspTransform.AesGcmIcv16, 24)]
-    [InlineData(EspTransform.AesGcmIcv16, 32)]
-    [InlineData(EspTransform.AesGcmIcv12, 16)]
-    [InlineData(EspTransform.AesGcmIcv12, 32)]
+    [MemberData(nameof(EspTestData.GcmIcvsAndKeySizes), MemberType = typeof(EspTestData))]
     public void Round_trip_works_for_every_supported_key_size_and_icv(byte algorithm, int aesKeyLength)
     {
         byte[] key = EspTestData.KeyMaterial(aesKeyLength);
@@ -100,14 +96,7 @@ public sealed class EspTransformTests
     }
 
     [Theory]
-    [InlineData(0, 2)]
-    [InlineData(1, 1)]
-    [InlineData(2, 0)]
-    [InlineData(3, 3)]
-    [InlineData(4, 2)]
-    [InlineData(5, 1)]
-    [InlineData(6, 0)]
-    [InlineData(7, 3)]
+    [MemberData(nameof(EspTestData.FourByteAlignmentPadding), MemberType = typeof(EspTestData))]
     public void Padding_aligns_payload_padding_and_trailer_to_4_bytes(int payloadLength, int padding)
     {
         byte[] key = EspTestData.KeyMaterial(16);

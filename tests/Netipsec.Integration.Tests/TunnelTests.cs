@@ -94,7 +94,7 @@ public sealed class TunnelTests(TwoSites sites) : IClassFixture<TwoSites>
         """;
 
     [NetnsFact]
-    public void The_control_socket_shows_the_tables_like_ip_xfrm_without_keys()
+    public void The_control_socket_shows_the_tables_like_ip_xfrm_and_neither_it_nor_the_logs_show_keys()
     {
         string states = sites.WestDaemon.Query("show state");
         string policies = sites.WestDaemon.Query("show policy");
@@ -105,6 +105,13 @@ public sealed class TunnelTests(TwoSites sites) : IClassFixture<TwoSites>
         Assert.Contains("dir out action ipsec", policies, StringComparison.Ordinal);
         Assert.Contains("dir fwd action ipsec", policies, StringComparison.Ordinal);
         Assert.StartsWith("error:", sites.WestDaemon.Query("show keys"), StringComparison.Ordinal);
+
+        // Nor do the daemons' logs, which by now hold their start and configuration messages.
+        Assert.Contains("added, 0 removed", sites.WestDaemon.Output, StringComparison.Ordinal);
+        foreach (uint spi in new uint[] { 0x1001, 0x2002 })
+        {
+            Assert.DoesNotContain(SiteConfig.Key(spi)[2..], sites.WestDaemon.Output + sites.EastDaemon.Output, StringComparison.OrdinalIgnoreCase);
+        }
     }
 
     /// <summary>The value of one "Name&lt;tab&gt;value" line of <c>stats</c>.</summary>

@@ -4,6 +4,19 @@
 # Source it after `set -euo pipefail`. It installs EXIT/INT/TERM traps that stop the processes registered with
 # bench_started (by PID), delete the namespaces made by bench_pair_up and remove $bench_work.
 
+bench_parse_arguments() { # "$@" of the script: [--no-build] [--seconds N] -> $build (1 or 0), $seconds
+    seconds=10
+    build=1
+    while [[ $# -gt 0 ]]; do
+        case "$1" in
+            --no-build) build=0 ;;
+            --seconds) seconds="$2"; shift ;;
+            *) echo "usage: $0 [--no-build] [--seconds N]" >&2; exit 2 ;;
+        esac
+        shift
+    done
+}
+
 bench_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 bench_id=$(printf '%x' $$)
 bench_work=$(mktemp -d /tmp/nx-bench-XXXXXX)

@@ -12,17 +12,8 @@
 # Needs root, ip, ping, iperf3 and dotnet.
 set -euo pipefail
 
-seconds=10
-build=1
-while [[ $# -gt 0 ]]; do
-    case "$1" in
-        --no-build) build=0 ;;
-        --seconds) seconds="$2"; shift ;;
-        *) echo "usage: $0 [--no-build] [--seconds N]" >&2; exit 2 ;;
-    esac
-    shift
-done
 source "$(dirname "$0")/netns-common.sh"
+bench_parse_arguments "$@"
 
 bench_require ip ping iperf3 dotnet
 bench_netipsecd "$build"

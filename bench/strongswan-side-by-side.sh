@@ -15,17 +15,6 @@
 # Everything it creates is removed on exit, also on Ctrl+C. Installs nothing: says what is missing and exits 1.
 set -euo pipefail
 
-seconds=10
-build=1
-while [[ $# -gt 0 ]]; do
-    case "$1" in
-        --no-build) build=0 ;;
-        --seconds) seconds="$2"; shift ;;
-        *) echo "usage: $0 [--no-build] [--seconds N]" >&2; exit 2 ;;
-    esac
-    shift
-done
-
 charon=/usr/lib/ipsec/charon
 plugins=/usr/lib/ipsec/plugins
 # Debian's default plugin order cut to what a PSK tunnel needs (so ESP's AES-GCM comes from the aesni plugin, as in
@@ -44,6 +33,7 @@ if [[ -n $missing ]]; then
 fi
 
 source "$(dirname "$0")/netns-common.sh"
+bench_parse_arguments "$@"
 bench_require ip ping iperf3 tcpdump dotnet
 bench_netipsecd "$build"
 

@@ -207,7 +207,8 @@ struct sadb_x_pair {
 
 /* SADB_X_EXT_REPLAY_SEQ, in ADD or in the UPDATE of a larval SA: an SA that continues elsewhere (high availability,
  * migration). An outbound SA sends seq + 1 next; an inbound SA's anti-replay window starts with seq as its highest
- * number, nothing below it marked seen. Above 2^32 - 1 only with SADB_X_SAFLAGS_ESN. */
+ * number, nothing below it marked seen. Above 2^32 - 1 only with SADB_X_SAFLAGS_ESN. GET and DUMP replies carry
+ * it once the SA has carried traffic (the sender's last number or the receiver's highest), ready for that ADD. */
 struct sadb_x_replay_seq {
 	__u16	sadb_x_replay_seq_len;
 	__u16	sadb_x_replay_seq_exttype;

@@ -26,6 +26,11 @@ internal static class SaReplyWriter
         if (content == SaReplyContent.SettingsAndKeys)
         {
             Fits(writer.TryAddLifetime(ExtensionType.LifetimeCurrent, LifetimeConversion.ToExtension(sa.Current)));
+            if (LastSequence(sa) is var last and > 0)
+            {
+                // What an ADD elsewhere needs to continue this SA (high availability): the same extension it takes.
+                Fits(writer.TryAddReplaySequence(new ReplaySequenceExtension(last)));
+            }
         }
 
         // The SA's own addresses: whole hosts, any protocol, no ports (af_key.c writes them so too).
@@ -121,6 +126,10 @@ internal static class SaReplyWriter
             (EncryptAlgorithm)(encrypt?.Id ?? 0),
             (WireSaFlags)(uint)sa.Flags | (sa.ExtendedSequenceNumbers ? WireSaFlags.Esn : WireSaFlags.None) | PaddingConversion.ToFlags(sa.Padding));
     }
+
+    // An SA carries traffic one way on a host: its sender's counter or its receiver's window has moved, not both.
+    private static ulong LastSequence(SecurityAssociation sa) =>
+        Math.Max(sa.SequenceCounter?.Current ?? 0, sa.ReplayWindow?.Highest ?? 0);
 
     private static void AddKey(ref PfKeyMessageWriter writer, ExtensionType type, SaAlgorithm? algorithm)
     {

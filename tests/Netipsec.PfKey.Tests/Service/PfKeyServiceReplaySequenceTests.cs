@@ -62,6 +62,32 @@ public sealed class PfKeyServiceReplaySequenceTests
         Assert.Equal(0UL, Installed(0x1000).SequenceCounter!.Current);
     }
 
+    [Fact]
+    public void Get_reports_where_a_used_sa_stands_so_an_add_elsewhere_can_continue_it_but_replies_to_all_never_do()
+    {
+        _harness.Succeeds(EspAdd(0x1000));
+        Assert.False(Parse(_harness.Other.Received[^1]).Contains(ExtensionType.ReplaySequence)); // the ADD reply to all
+
+        _harness.Succeeds(ById(MessageType.Get, 0x1000, sequence: 2));
+        Assert.False(Parse(_harness.Sender.Received[^1]).Contains(ExtensionType.ReplaySequence)); // nothing sent yet
+
+        SecurityAssociation sender = Installed(0x1000);
+        for (int i = 0; i < 3; i++)
+        {
+            Assert.True(sender.SequenceCounter!.TryNext(out _));
+        }
+
+        _harness.Succeeds(ById(MessageType.Get, 0x1000, sequence: 3));
+        Assert.True(Parse(_harness.Sender.Received[^1]).TryGetReplaySequence(out ReplaySequenceExtension sent));
+        Assert.Equal(3UL, sent.Sequence);
+
+        // The receiving side: its window's highest number is what it reports.
+        _harness.Succeeds(EspAdd(0x1001, sequence: 4, extend: Continue(NearWrap)));
+        _harness.Succeeds(ById(MessageType.Get, 0x1001, sequence: 5));
+        Assert.True(Parse(_harness.Sender.Received[^1]).TryGetReplaySequence(out ReplaySequenceExtension received));
+        Assert.Equal(NearWrap, received.Sequence);
+    }
+
     private SecurityAssociation Installed(uint spi)
     {
         Assert.Equal(SadStatus.Ok, _harness.Engine.States.Get(new SaId(Peer, spi, IpsecProtocol.Esp), out SecurityAssociation? sa));

@@ -9,7 +9,12 @@ using Netipsec.Daemon.Hosting;
 // out raw or UDP sockets; IPsec packets from those sockets are decapsulated and written back to the TUN.
 HostApplicationBuilder builder = Host.CreateApplicationBuilder(args);
 builder.Configuration.AddCommandLine(args, new Dictionary<string, string>(DaemonOptions.Switches));
-DaemonOptions options = builder.Configuration.GetSection(DaemonOptions.Section).Get<DaemonOptions>() ?? new DaemonOptions();
+if (DaemonOptions.TryLoad(builder.Configuration, out DaemonOptions options) is { } optionError)
+{
+    await Console.Error.WriteLineAsync($"netipsecd: {optionError}").ConfigureAwait(false);
+    return 2;
+}
+
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton<DaemonRuntime>();
 builder.Services.AddSingleton(static services => new EventMonitor(services.GetRequiredService<DaemonRuntime>().Engine, services.GetRequiredService<DaemonRuntime>().PfKey));

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
 using Netipsec.NatTraversal;
 
 namespace Netipsec.Daemon.Hosting;
@@ -81,4 +83,43 @@ internal sealed class DaemonOptions
 
     /// <summary>The queue count to use: <see cref="Queues"/>, or one per core.</summary>
     public int EffectiveQueues => Queues > 0 ? Queues : Environment.ProcessorCount;
+
+    /// <summary>
+    /// Reads the options from <paramref name="configuration"/> and checks their ranges before anything starts, so a
+    /// wrong switch is one line naming it, not a stack trace from deep in the host.
+    /// </summary>
+    /// <returns>Null when the options are usable, else what is wrong with which switch.</returns>
+    public static string? TryLoad(IConfiguration configuration, out DaemonOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        options = new DaemonOptions();
+        try
+        {
+            configuration.GetSection(Section).Bind(options);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // The binder names the key and the type ("Failed to convert configuration value 'x' at 'Netipsec:Mtu'
+            // ..."), with the value's own parse error inside; the switch that sets the key goes in front.
+            string? option = Switches.FirstOrDefault(pair => exception.Message.Contains($"'{pair.Value}'", StringComparison.Ordinal)).Key;
+            string reason = exception.InnerException is { } inner ? $"{exception.Message} {inner.Message}" : exception.Message;
+            return option is null ? reason : $"{option}: {reason}";
+        }
+
+        return options.RangeError();
+    }
+
+    private string? RangeError() =>
+        OutOfRange("--mtu", Mtu, 68, 65535)
+        ?? OutOfRange("--wire-mtu", WireMtu, 68, 65535)
+        ?? OutOfRange("--queues", Queues, 0, 256)
+        ?? OutOfRange("--batch", BatchSize, 1, 1024)
+        ?? OutOfRange("--nat-port", NatTraversalPort, 0, 65535)
+        ?? OutOfRange("--nat-keepalive", NatKeepaliveSeconds, 1, 86400)
+        ?? OutOfRange($"{Section}:{nameof(PoolSize)}", PoolSize, BatchSize, 1 << 20);
+
+    private static string? OutOfRange(string option, int value, int min, int max) =>
+        value < min || value > max
+            ? string.Create(CultureInfo.InvariantCulture, $"{option} must be {min} to {max}, found {value}")
+            : null;
 }

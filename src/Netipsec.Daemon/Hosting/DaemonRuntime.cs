@@ -25,16 +25,12 @@ internal sealed class DaemonRuntime : IDisposable
     private Gateway? _gateway;
     private PolicyRoutes? _routes;
 
-    /// <exception cref="DaemonStartException">An option is out of range.</exception>
+    /// <param name="options">Options <see cref="DaemonOptions.TryLoad"/> accepted.</param>
+    /// <param name="logger">The runtime's log.</param>
     public DaemonRuntime(DaemonOptions options, ILogger<DaemonRuntime> logger)
     {
         _options = options;
         _logger = logger;
-        if (options.NatKeepaliveSeconds < 1)
-        {
-            throw new DaemonStartException($"the NAT keepalive interval must be at least 1 second, found {options.NatKeepaliveSeconds}");
-        }
-
         var natTraversal = new NatTraversalOptions
         {
             Ports = options.NatTraversalPort == 0 ? [] : [(ushort)options.NatTraversalPort],

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Netipsec.Daemon.Hosting;
 using Netipsec.NatTraversal;
@@ -46,12 +47,31 @@ public sealed class DaemonOptionsTests
     }
 
     [Theory]
-    [InlineData(0)]
-    [InlineData(-5)]
-    public void A_NAT_keepalive_interval_below_one_second_stops_the_start_with_the_value_named(int seconds)
+    [InlineData("--nat-keepalive 0", "--nat-keepalive must be 1 to 86400, found 0")]
+    [InlineData("--nat-keepalive -5", "--nat-keepalive must be 1 to 86400, found -5")]
+    [InlineData("--mtu 40", "--mtu must be 68 to 65535, found 40")]
+    [InlineData("--batch 0", "--batch must be 1 to 1024, found 0")]
+    [InlineData("--nat-port 70000", "--nat-port must be 0 to 65535, found 70000")]
+    [InlineData("--queues -1", "--queues must be 0 to 256, found -1")]
+    [InlineData("--larval-drop maybe", "--larval-drop: Failed to convert configuration value 'maybe'")]
+    [InlineData("--nat-keepalive abc", "--nat-keepalive: Failed to convert configuration value 'abc'")]
+    public void A_bad_switch_is_one_line_naming_it_before_anything_starts(string arguments, string expected)
     {
-        DaemonStartException error = Assert.Throws<DaemonStartException>(() => new DaemonRuntime(new DaemonOptions { NatKeepaliveSeconds = seconds }, NullLogger<DaemonRuntime>.Instance));
-
-        Assert.Contains(seconds.ToString(System.Globalization.CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+        Assert.StartsWith(expected, DaemonOptions.TryLoad(CommandLine(arguments), out _), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Good_switches_load_with_their_values_and_the_rest_keeps_its_defaults()
+    {
+        Assert.Null(DaemonOptions.TryLoad(CommandLine("--tun ipsec7 --larval-drop false --nat-keepalive 5 --batch 64"), out DaemonOptions options));
+
+        Assert.Equal("ipsec7", options.TunName);
+        Assert.False(options.LarvalDrop);
+        Assert.Equal(5, options.NatKeepaliveSeconds);
+        Assert.Equal(64, options.BatchSize);
+        Assert.Equal(new DaemonOptions().Mtu, options.Mtu);
+    }
+
+    private static IConfiguration CommandLine(string arguments) =>
+        new ConfigurationBuilder().AddCommandLine(arguments.Split(' '), new Dictionary<string, string>(DaemonOptions.Switches)).Build();
 }

@@ -28,7 +28,7 @@ internal sealed class PcapFuzzTarget : IFuzzTarget
         }
 
         // A fresh decryptor per input: a replay window moved by one input must not decide the next one's fate.
-        PcapCapture decrypted = new CaptureDecryptor(Keyed()).Decrypt(capture!, TextWriter.Null);
+        PcapCapture decrypted = new CaptureDecryptor(Keyed()).Decrypt(capture!, new PacketReport(TextWriter.Null));
         PcapWriter.Write(Stream.Null, decrypted);
     }
 
@@ -46,7 +46,7 @@ internal sealed class PcapFuzzTarget : IFuzzTarget
             List<PcapRecord> records = [.. packets
                 .Select(ip => link == PcapLinkType.Raw ? ip : [.. ethernet, .. ip])
                 .Select((data, i) => new PcapRecord((uint)i, 0, data, (uint)data.Length))];
-            PcapCapture encrypted = new CaptureEncryptor(_keyed).Encrypt(new PcapCapture(link, 65535, records), TextWriter.Null);
+            PcapCapture encrypted = new CaptureEncryptor(_keyed).Encrypt(new PcapCapture(link, 65535, records), new PacketReport(TextWriter.Null));
             using var file = new MemoryStream();
             PcapWriter.Write(file, encrypted);
             yield return file.ToArray();

@@ -9,6 +9,18 @@ namespace Netipsec.Cli;
 /// <summary>The netipsec command line: setkey's modes as root options, and the subcommands.</summary>
 internal static class CliRoot
 {
+    /// <summary>Exit code of a command line that does not parse: a usage error, as setkey and the pcap tool document.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>Parses and runs <paramref name="args"/>; a parse error (printed with the help hint) exits with <see cref="UsageError"/>.</summary>
+    public static async Task<int> InvokeAsync(RootCommand root, IReadOnlyList<string> args, InvocationConfiguration? configuration = null, CancellationToken cancellation = default)
+    {
+        ArgumentNullException.ThrowIfNull(root);
+        ParseResult parsed = root.Parse(args);
+        int exit = await parsed.InvokeAsync(configuration, cancellation).ConfigureAwait(false);
+        return parsed.Errors.Count > 0 ? UsageError : exit;
+    }
+
     /// <param name="connect">Opens the PF_KEY channel to netipsecd (tests pass an in-process one).</param>
     /// <param name="standardInput">Where -c reads its statements.</param>
     public static RootCommand Create(PfKeyConnector connect, Func<TextReader> standardInput)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Netipsec.Engine;
 using Netipsec.Packets;
 
@@ -32,7 +31,7 @@ internal sealed class CaptureDecryptor : IXfrmInputSink
     }
 
     /// <summary>Decrypts <paramref name="capture"/>; what could not be decrypted goes to <paramref name="report"/>, one line per packet.</summary>
-    public PcapCapture Decrypt(PcapCapture capture, TextWriter report)
+    public PcapCapture Decrypt(PcapCapture capture, PacketReport report)
     {
         ArgumentNullException.ThrowIfNull(capture);
         ArgumentNullException.ThrowIfNull(report);
@@ -49,7 +48,7 @@ internal sealed class CaptureDecryptor : IXfrmInputSink
 
             if (!record.IsComplete)
             {
-                Report(report, i, "cut short by the capture's snapshot length, left as it is");
+                report.Failed(i, "truncated by the snapshot length", "cut short by the capture's snapshot length, left as it is");
                 records.Add(record);
                 continue;
             }
@@ -67,10 +66,11 @@ internal sealed class CaptureDecryptor : IXfrmInputSink
                 case XfrmVerdict.Reassembling:
                     break; // the decrypted datagram takes the place of its last fragment
                 case XfrmVerdict.Dummy:
-                    Report(report, i, "TFC dummy packet (next header 59), removed");
+                    report.Note(i, "TFC dummy packet (next header 59), removed");
                     break;
                 default:
-                    Report(report, i, "not decrypted, left as it is: " + CaptureBuffers.DropReasonSince(_engine.Statistics, before));
+                    string reason = CaptureBuffers.DropReasonSince(_engine.Statistics, before);
+                    report.Failed(i, reason, "not decrypted, left as it is: " + reason);
                     records.Add(record);
                     break;
             }
@@ -90,7 +90,4 @@ internal sealed class CaptureDecryptor : IXfrmInputSink
         FlowExtractor.TryExtract(ip, 0, out Flow flow, out _)
         && (flow.Protocol is IpProtocol.Esp or IpProtocol.Ah or IpProtocol.IpComp or IpProtocol.IpInIp or IpProtocol.Ipv6
             || (flow.Protocol == IpProtocol.Udp && (flow.SourcePort == NatTraversalPort || flow.DestinationPort == NatTraversalPort)));
-
-    private static void Report(TextWriter report, int index, string text) =>
-        report.WriteLine(string.Create(CultureInfo.InvariantCulture, $"packet {index + 1}: {text}"));
 }

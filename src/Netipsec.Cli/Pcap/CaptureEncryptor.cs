@@ -1,4 +1,3 @@
-using System.Globalization;
 using Netipsec.Engine;
 using Netipsec.Packets;
 
@@ -28,7 +27,7 @@ internal sealed class CaptureEncryptor : IXfrmOutputSink
     }
 
     /// <summary>Encrypts <paramref name="capture"/>; packets left unencrypted for a reason go to <paramref name="report"/>.</summary>
-    public PcapCapture Encrypt(PcapCapture capture, TextWriter report)
+    public PcapCapture Encrypt(PcapCapture capture, PacketReport report)
     {
         ArgumentNullException.ThrowIfNull(capture);
         ArgumentNullException.ThrowIfNull(report);
@@ -53,8 +52,8 @@ internal sealed class CaptureEncryptor : IXfrmOutputSink
 
             if (verdict != XfrmVerdict.Bypassed)
             {
-                report.WriteLine(string.Create(
-                    CultureInfo.InvariantCulture, $"packet {i + 1}: not encrypted, left as it is: {CaptureBuffers.DropReasonSince(_engine.Statistics, before)}"));
+                string reason = CaptureBuffers.DropReasonSince(_engine.Statistics, before);
+                report.Failed(i, reason, "not encrypted, left as it is: " + reason);
             }
 
             records.Add(record);

@@ -4,9 +4,10 @@ namespace Netipsec.Cli.Pcap;
 
 /// <summary>
 /// <c>netipsec pcap decrypt|encrypt -k FILE IN OUT</c>: compiles FILE (setkey syntax) to PF_KEY requests, keys an
-/// in-process engine with them, rewrites the capture IN and writes OUT. Errors go to the error writer as
-/// "netipsec: ..." lines and give exit code 1; per-packet notes (replays, packets left as they were) go there too
-/// and do not fail the run.
+/// in-process engine with them, rewrites the capture IN and writes OUT. Per-packet notes (replays, packets left as
+/// they were) go to the error writer with a count per reason at the end. Exit codes: 0 when every IPsec packet was
+/// processed, 1 when any was not or a capture could not be read or written, 2 when FILE is unreadable or wrong
+/// (file:line and what is wrong; nothing is written then).
 /// </summary>
 internal static class PcapTool
 {
@@ -17,13 +18,22 @@ internal static class PcapTool
         Encrypt,
     }
 
-    /// <summary>Runs the tool; returns the process exit code (0 done, 1 refused input or an I/O error).</summary>
+    /// <summary>Exit code: every IPsec packet processed.</summary>
+    public const int Done = 0;
+
+    /// <summary>Exit code: a packet was not processed, or a capture could not be read or written.</summary>
+    public const int PacketsFailed = 1;
+
+    /// <summary>Exit code: the key file could not be read, compiled or installed.</summary>
+    public const int ConfigurationError = 2;
+
+    /// <summary>Runs the tool; returns the process exit code (<see cref="Done"/>, <see cref="PacketsFailed"/> or <see cref="ConfigurationError"/>).</summary>
     public static int Run(Operation operation, string keysPath, string inputPath, string outputPath, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(error);
-        if (!TryReadText(keysPath, error, out string? keys) || !TryReadBytes(inputPath, error, out byte[]? input))
+        if (!TryReadText(keysPath, error, out string? keys))
         {
-            return 1;
+            return ConfigurationError;
         }
 
         using SetkeyCompilation compilation = SetkeyCompiler.Compile(keys!, keysPath);
@@ -34,7 +44,7 @@ internal static class PcapTool
                 error.WriteLine($"netipsec: {problem}");
             }
 
-            return 1;
+            return ConfigurationError;
         }
 
         if (!KeyedEngine.TryCreate(compilation.Statements.Select(s => new KeyRequest(s.Request, s.Line)), out KeyedEngine keyed, out IReadOnlyList<string> refusals))
@@ -44,19 +54,30 @@ internal static class PcapTool
                 error.WriteLine($"netipsec: {keysPath}: {refusal}");
             }
 
-            return 1;
+            return ConfigurationError;
         }
 
-        if (!PcapReader.TryRead(input, out PcapCapture? capture, out string? problemInInput))
+        if (!TryReadBytes(inputPath, error, out byte[]? input))
+        {
+            return PacketsFailed;
+        }
+
+        if (!PcapReader.TryRead(input!, out PcapCapture? capture, out string? problemInInput))
         {
             error.WriteLine($"netipsec: {inputPath}: {problemInInput}");
-            return 1;
+            return PacketsFailed;
         }
 
+        var report = new PacketReport(error);
         PcapCapture result = operation == Operation.Decrypt
-            ? new CaptureDecryptor(keyed).Decrypt(capture!, error)
-            : new CaptureEncryptor(keyed).Encrypt(capture!, error);
-        return TryWrite(outputPath, result, error) ? 0 : 1;
+            ? new CaptureDecryptor(keyed).Decrypt(capture!, report)
+            : new CaptureEncryptor(keyed).Encrypt(capture!, report);
+        if (!TryWrite(outputPath, result, error))
+        {
+            return PacketsFailed;
+        }
+
+        return report.Summarize(operation == Operation.Decrypt ? "decrypted" : "encrypted") ? Done : PacketsFailed;
     }
 
     private static bool TryReadText(string path, TextWriter error, out string? text)

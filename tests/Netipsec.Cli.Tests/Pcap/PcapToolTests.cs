@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Netipsec.Cli.Pcap;
 using Netipsec.Packets;
 using Netipsec.Simulation;
@@ -120,9 +121,12 @@ public sealed class PcapToolTests : IDisposable
 
         (int code, string errors) = Run(PcapTool.Operation.Decrypt, keys, replayed, Path("dec.pcap"));
 
-        Assert.Equal(0, code);
+        Assert.Equal(PcapTool.PacketsFailed, code);
         int number = encrypted.Records.Count + 1;
-        Assert.Equal($"packet {number}: not decrypted, left as it is: XfrmInStateSeqError{Environment.NewLine}", errors);
+        Assert.Equal(
+            $"packet {number}: not decrypted, left as it is: XfrmInStateSeqError{Environment.NewLine}"
+            + $"netipsec: 1 packet(s) not decrypted: 1 XfrmInStateSeqError{Environment.NewLine}",
+            errors);
         PcapCapture decrypted = Read("dec.pcap");
         Assert.Equal(encrypted.Records[0].Data, decrypted.Records[^1].Data);
         Assert.Equal(Capture(PcapLinkType.Raw, "transport").Records[0].Data, decrypted.Records[0].Data);
@@ -138,7 +142,7 @@ public sealed class PcapToolTests : IDisposable
 
         (int code, string errors) = Run(PcapTool.Operation.Decrypt, plainKeys, Path("enc.pcap"), Path("dec.pcap"));
 
-        Assert.Equal(0, code);
+        Assert.Equal(PcapTool.PacketsFailed, code);
         Assert.StartsWith("packet 1: not decrypted, left as it is: XfrmInStateProtoError", errors, StringComparison.Ordinal);
     }
 
@@ -161,7 +165,7 @@ public sealed class PcapToolTests : IDisposable
 
         (int code, string errors) = Run(PcapTool.Operation.Decrypt, sequentialKeys, Path("random1.pcap"), Path("dec.pcap"));
 
-        Assert.Equal(0, code);
+        Assert.Equal(PcapTool.PacketsFailed, code);
         Assert.Contains(": not decrypted, left as it is: XfrmInStateProtoError", errors, StringComparison.Ordinal);
     }
 
@@ -175,8 +179,11 @@ public sealed class PcapToolTests : IDisposable
 
         (int code, string errors) = Run(PcapTool.Operation.Decrypt, otherKeys, Path("enc.pcap"), Path("dec.pcap"));
 
-        Assert.Equal(0, code);
+        Assert.Equal(PcapTool.PacketsFailed, code);
         Assert.StartsWith("packet 1: not decrypted, left as it is: XfrmInNoStates", errors, StringComparison.Ordinal);
+        int reported = errors.Split(Environment.NewLine).Count(line => line.StartsWith("packet ", StringComparison.Ordinal));
+        Assert.True(reported >= 2, errors); // every ESP packet of the capture, whichever way it went
+        Assert.EndsWith($"netipsec: {reported} packet(s) not decrypted: {reported} XfrmInNoStates{Environment.NewLine}", errors, StringComparison.Ordinal);
         Assert.Equal(File.ReadAllBytes(Path("enc.pcap")), File.ReadAllBytes(Path("dec.pcap")));
     }
 
@@ -203,7 +210,7 @@ public sealed class PcapToolTests : IDisposable
 
         (int code, string errors) = Run(PcapTool.Operation.Encrypt, keys, input, Path("out.pcap"));
 
-        Assert.Equal(1, code);
+        Assert.Equal(PcapTool.ConfigurationError, code);
         Assert.Contains("keys.conf:2:", errors, StringComparison.Ordinal);
         Assert.Contains("aes-foo", errors, StringComparison.Ordinal);
         Assert.False(File.Exists(Path("out.pcap")));
@@ -217,7 +224,7 @@ public sealed class PcapToolTests : IDisposable
 
         (int code, string errors) = Run(PcapTool.Operation.Decrypt, keys, WriteCapture("in.pcap", Capture(PcapLinkType.Raw, "transport")), Path("out.pcap"));
 
-        Assert.Equal(1, code);
+        Assert.Equal(PcapTool.ConfigurationError, code);
         Assert.Contains("keys.conf: line 2: PF_KEY refused the request: ", errors, StringComparison.Ordinal);
     }
 
@@ -245,6 +252,18 @@ public sealed class PcapToolTests : IDisposable
 
         Assert.Equal((0, 0), (encrypt, decrypt));
         Assert.Equal(File.ReadAllBytes(input), File.ReadAllBytes(Path("dec.pcap")));
+    }
+
+    [Fact]
+    public async Task A_command_line_that_does_not_parse_is_a_usage_error_with_exit_code_2()
+    {
+        RootCommand root = CliRoot.Create(_ => throw new InvalidOperationException("no daemon in this test"), () => TextReader.Null);
+        var error = new StringWriter();
+
+        int exit = await CliRoot.InvokeAsync(root, ["pcap", "decrypt", Path("in.pcap")], new InvocationConfiguration { Error = error, Output = TextWriter.Null });
+
+        Assert.Equal(CliRoot.UsageError, exit);
+        Assert.Contains("--keys", error.ToString(), StringComparison.Ordinal);
     }
 
     /// <summary>SAs both ways and an outbound policy each way: host A and B in transport mode, or two sites' gateways in tunnel mode.</summary>

@@ -34,7 +34,7 @@ internal sealed class CliHarness
         var output = new StringWriter();
         var error = new StringWriter();
         RootCommand root = CliRoot.Create(Connect, () => new StringReader(Stdin));
-        int exit = await root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = TextWriter.Synchronized(output), Error = error }, cancellation);
+        int exit = await CliRoot.InvokeAsync(root, args, new InvocationConfiguration { Output = TextWriter.Synchronized(output), Error = error }, cancellation);
         return new CliRun(exit, output.ToString(), error.ToString());
     }
 

@@ -43,6 +43,12 @@ public sealed class Bundle
     /// True while the policy is installed and unchanged and every SA is <see cref="SaState.Mature"/> or
     /// <see cref="SaState.Dying"/>. Lock-free and allocation-free; a concurrent change may make it false right after.
     /// </summary>
+    /// <summary>
+    /// The most bytes the bundle adds to any packet, once the output path has computed it (-1 before): packets that fit
+    /// the MTU with this much room skip the exact, length-dependent computation.
+    /// </summary>
+    internal int MaxOverhead { get; set; } = -1;
+
     public bool IsUsable
     {
         get

@@ -1,4 +1,6 @@
-using System.Collections.Concurrent;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Netipsec.Packets;
 using Netipsec.Policies;
 using Netipsec.States;
@@ -19,34 +21,42 @@ namespace Netipsec.Engine;
 /// acquire state's timeout, after which the next packet raises a new ACQUIRE.
 /// </para>
 /// <para>
-/// Thread-safe. A hit takes no lock and allocates nothing. The size is bounded approximately: when an insertion finds
-/// <see cref="Capacity"/> entries, the whole cache is cleared (a table full of flows is mostly flows that ended; the
-/// active ones return on their next packet). Stale entries stay until they are replaced or cleared.
+/// The table is direct-mapped, as Linux hashed flows into a fixed table: each flow has one slot, chosen by a hash of
+/// the flow, and a flow whose slot holds another flow replaces it. So the size is fixed, a lookup costs one hash and
+/// one comparison whatever the traffic, and flows that collide only evict each other.
 /// </para>
+/// <para>Thread-safe. A hit takes no lock and allocates nothing. Stale entries stay until they are replaced or cleared.</para>
 /// </remarks>
 public sealed class FlowCache
 {
-    /// <summary>The default number of entries before the cache is cleared.</summary>
+    /// <summary>The default number of slots.</summary>
     public const int DefaultCapacity = 4096;
 
+    /// <summary>The most slots a cache may have.</summary>
+    public const int MaxCapacity = 1 << 20;
+
     private readonly BundleResolver _resolver;
-    private readonly ConcurrentDictionary<FlowKey, FlowCacheEntry> _entries = new();
+    private readonly FlowCacheEntry?[] _slots;
+    private readonly int _slotMask;
     private int _count;
 
     /// <param name="resolver">Resolves outbound IPsec policies; its SPD and SAD are the databases the cache follows.</param>
-    /// <param name="capacity">Entries held before the cache is cleared.</param>
+    /// <param name="capacity">Slots in the table, rounded up to a power of two (at most <see cref="MaxCapacity"/>).</param>
     public FlowCache(BundleResolver resolver, int capacity = DefaultCapacity)
     {
         ArgumentNullException.ThrowIfNull(resolver);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, MaxCapacity);
         _resolver = resolver;
-        Capacity = capacity;
+        Capacity = (int)BitOperations.RoundUpToPowerOf2((uint)capacity);
+        _slots = new FlowCacheEntry?[Capacity];
+        _slotMask = Capacity - 1;
     }
 
-    /// <summary>Entries held before an insertion clears the cache.</summary>
+    /// <summary>Slots in the table: the most flows it holds at once.</summary>
     public int Capacity { get; }
 
-    /// <summary>Entries held now, current and stale (approximate while other threads insert).</summary>
+    /// <summary>Slots holding an entry now, current or stale (approximate while other threads insert).</summary>
     public int Count => Volatile.Read(ref _count);
 
     /// <summary>
@@ -57,7 +67,9 @@ public sealed class FlowCache
     public FlowCacheEntry Lookup(PolicyDirection direction, in Flow flow)
     {
         var key = new FlowKey(direction, flow);
-        if (_entries.TryGetValue(key, out FlowCacheEntry? cached) && IsCurrent(cached))
+        ref FlowCacheEntry? slot = ref Slot(key);
+        FlowCacheEntry? cached = Volatile.Read(ref slot);
+        if (cached is not null && cached.Key == key && IsCurrent(cached))
         {
             return cached;
         }
@@ -68,44 +80,34 @@ public sealed class FlowCache
         BundleResolution resolution = direction == PolicyDirection.Out && policy is { Action: PolicyAction.Ipsec }
             ? _resolver.Resolve(policy, flow)
             : default;
-        var entry = new FlowCacheEntry(policy, resolution, spdGeneration, sadGeneration);
-        Store(key, cached, entry);
+        var entry = new FlowCacheEntry(key, policy, resolution, spdGeneration, sadGeneration);
+        if (Interlocked.Exchange(ref slot, entry) is null)
+        {
+            Interlocked.Increment(ref _count);
+        }
+
         return entry;
     }
 
     /// <summary>Drops every entry.</summary>
     public void Clear()
     {
-        _entries.Clear();
-        Volatile.Write(ref _count, 0);
+        for (int i = 0; i < _slots.Length; i++)
+        {
+            if (Interlocked.Exchange(ref _slots[i], null) is not null)
+            {
+                Interlocked.Decrement(ref _count);
+            }
+        }
     }
+
+    // The mask keeps the index inside the table, so the bounds check can go.
+    private ref FlowCacheEntry? Slot(in FlowKey key) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(key.SlotHash() & (ulong)_slotMask));
 
     private bool IsCurrent(FlowCacheEntry entry) =>
         entry.SpdGeneration == _resolver.Spd.Generation
         && entry.SadGeneration == _resolver.Sad.Generation
         && entry.Policy is not { IsDead: true }
         && entry.Resolution.Bundle is not { IsUsable: false };
-
-    private void Store(FlowKey key, FlowCacheEntry? stale, FlowCacheEntry entry)
-    {
-        if (stale is not null && _entries.TryUpdate(key, entry, stale))
-        {
-            return;
-        }
-
-        if (Volatile.Read(ref _count) >= Capacity)
-        {
-            Clear();
-        }
-
-        if (_entries.TryAdd(key, entry))
-        {
-            Interlocked.Increment(ref _count);
-        }
-        else
-        {
-            // Another thread cached the flow meanwhile; the newer lookup wins.
-            _entries[key] = entry;
-        }
-    }
 }

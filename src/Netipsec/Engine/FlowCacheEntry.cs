@@ -1,4 +1,6 @@
+using Netipsec.Packets;
 using Netipsec.Policies;
+using Netipsec.States;
 
 namespace Netipsec.Engine;
 
@@ -8,13 +10,19 @@ namespace Netipsec.Engine;
 /// </summary>
 public sealed class FlowCacheEntry
 {
-    internal FlowCacheEntry(SecurityPolicy? policy, BundleResolution resolution, long spdGeneration, long sadGeneration)
+    private SecurityAssociation? _acceptedBy;
+
+    internal FlowCacheEntry(FlowKey key, SecurityPolicy? policy, BundleResolution resolution, long spdGeneration, long sadGeneration)
     {
+        Key = key;
         Policy = policy;
         Resolution = resolution;
         SpdGeneration = spdGeneration;
         SadGeneration = sadGeneration;
     }
+
+    /// <summary>The direction and flow this entry answers for.</summary>
+    internal FlowKey Key { get; }
 
     /// <summary>The winning policy, or null when none matched.</summary>
     public SecurityPolicy? Policy { get; }
@@ -30,4 +38,21 @@ public sealed class FlowCacheEntry
 
     /// <summary>The SAD generation read before the lookup.</summary>
     public long SadGeneration { get; }
+
+    /// <summary>
+    /// True when a packet of this flow that came through <paramref name="secPath"/> alone has already passed the
+    /// inbound check against <see cref="Policy"/>: the verdict depends only on the policy's templates and the SAs,
+    /// which cannot change while the entry is current, so the template match need not run again.
+    /// </summary>
+    internal bool WasAccepted(in SecPath secPath) =>
+        secPath.Count == 1 && ReferenceEquals(Volatile.Read(ref _acceptedBy), secPath[0]);
+
+    /// <summary>Records that a packet that came through <paramref name="secPath"/> passed the inbound check against a policy.</summary>
+    internal void RememberAccepted(in SecPath secPath)
+    {
+        if (secPath.Count == 1 && Policy is not null)
+        {
+            Volatile.Write(ref _acceptedBy, secPath[0]);
+        }
+    }
 }

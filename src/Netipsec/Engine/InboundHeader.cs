@@ -52,6 +52,11 @@ internal readonly record struct InboundHeader(IpsecProtocol Protocol, IpAddress 
             return Status.Malformed;
         }
 
+        if (TryParsePlainIpv4Esp(packet, data, out header))
+        {
+            return Status.Found;
+        }
+
         int ipsecOffset;
         int namingByte;
         IpAddress destination;
@@ -121,6 +126,39 @@ internal readonly record struct InboundHeader(IpsecProtocol Protocol, IpAddress 
     }
 
     /// <summary><see cref="Status.IpInIp"/> with the marks set when <paramref name="protocol"/> is IPv4 or IPv6, else <see cref="Status.NotIpsec"/>.</summary>
+    /// <summary>
+    /// The common case in one pass: ESP in an IPv4 header without options, whole (not a fragment), with lengths that
+    /// the full parse would accept. False leaves everything else, errors included, to the full parse.
+    /// </summary>
+    private static bool TryParsePlainIpv4Esp(Packet packet, Span<byte> data, out InboundHeader header)
+    {
+        header = default;
+        if (data.Length < Ipv4Header.MinLength + EspMinimum
+            || data[Ipv4Header.VersionAndIhlOffset] != 0x45
+            || data[Ipv4Header.ProtocolOffset] != (byte)IpProtocol.Esp)
+        {
+            return false;
+        }
+
+        int totalLength = BinaryPrimitives.ReadUInt16BigEndian(data[Ipv4Header.TotalLengthOffset..]);
+        bool fragment = (BinaryPrimitives.ReadUInt16BigEndian(data[Ipv4Header.FlagsAndFragmentOffset..]) & 0x3FFF) != 0;
+        if (totalLength < Ipv4Header.MinLength || totalLength > data.Length || fragment)
+        {
+            return false;
+        }
+
+        ReadOnlySpan<byte> esp = data[Ipv4Header.MinLength..];
+        packet.SetNetworkHeader(0);
+        packet.SetTransportHeader(Ipv4Header.MinLength);
+        packet.NextHeaderFieldOffset = Ipv4Header.ProtocolOffset;
+        header = new InboundHeader(
+            IpsecProtocol.Esp,
+            IpAddress.FromIpv4(BinaryPrimitives.ReadUInt32BigEndian(data[Ipv4Header.DestinationOffset..])),
+            BinaryPrimitives.ReadUInt32BigEndian(esp),
+            BinaryPrimitives.ReadUInt32BigEndian(esp[4..]));
+        return true;
+    }
+
     private static Status IpInIp(Packet packet, IpProtocol protocol, int innerOffset, IpAddress source, IpAddress destination, out InboundHeader header)
     {
         header = default;

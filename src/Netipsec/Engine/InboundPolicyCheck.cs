@@ -94,6 +94,16 @@ public static class InboundPolicyCheck
     }
 
     /// <summary>
+    /// The verdict for a packet whose flow and secpath passed the check against <paramref name="policy"/> before (the
+    /// input path's flow cache remembers it): accepted, and accounted in <paramref name="spd"/> as the full check would.
+    /// </summary>
+    internal static DropReason AcceptAgain(SecurityPolicyDatabase spd, SecurityPolicy policy, int packetLength)
+    {
+        spd.Account(policy, packetLength);
+        return DropReason.None;
+    }
+
+    /// <summary>
     /// True when <paramref name="sa"/> may carry <paramref name="flow"/>: it has no <see cref="SecurityAssociation.InnerSelector"/>
     /// or the selector matches (Linux's xfrm_selector_match on x->sel). The input path calls it for each tunnel or
     /// BEET SA with the flow of the packet that SA decapsulated, and drops with <see cref="DropReason.InStateMismatch"/>

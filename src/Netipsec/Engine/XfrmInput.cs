@@ -89,7 +89,7 @@ public sealed class XfrmInput
         ArgumentNullException.ThrowIfNull(packet);
         packet.Direction = PacketDirection.In;
         UdpEndpoint? encapsulatedFrom = null; // the UDP sender of the outermost ESP, while that layer is processed
-        Flow? innerFlow = null; // the flow of what the last layer decapsulated, when its selector check read it
+        var innerFlow = default(KnownFlow); // the flow of what the last layer decapsulated, when its selector check read it
         while (true)
         {
             switch (InboundHeader.TryParse(packet, out InboundHeader header))
@@ -98,7 +98,7 @@ public sealed class XfrmInput
                     switch (ReceiveOnNatTraversalPort(packet, out EncapsulatedDatagram datagram, out XfrmVerdict verdict))
                     {
                         case EncapsulationKind.NotEncapsulated:
-                            return CheckPolicyAndDeliver(packet, null);
+                            return CheckPolicyAndDeliver(packet, default);
                         case EncapsulationKind.Esp:
                             encapsulatedFrom = datagram.Source;
                             continue;
@@ -107,9 +107,9 @@ public sealed class XfrmInput
                     }
 
                 case InboundHeader.Status.NotIpsec:
-                    return CheckPolicyAndDeliver(packet, innerFlow);
+                    return CheckPolicyAndDeliver(packet, in innerFlow);
                 case InboundHeader.Status.IpInIp:
-                    DropReason companionReason = DecapsulateCompanion(packet, header, out bool decapsulated, out innerFlow);
+                    DropReason companionReason = DecapsulateCompanion(packet, header, out bool decapsulated, ref innerFlow);
                     if (companionReason != DropReason.None)
                     {
                         return Drop(packet, companionReason);
@@ -117,7 +117,7 @@ public sealed class XfrmInput
 
                     if (!decapsulated)
                     {
-                        return CheckPolicyAndDeliver(packet, null);
+                        return CheckPolicyAndDeliver(packet, default);
                     }
 
                     continue;
@@ -129,11 +129,11 @@ public sealed class XfrmInput
                         return pending;
                     }
 
-                    innerFlow = null;
+                    innerFlow.IsKnown = false;
                     continue;
             }
 
-            DropReason reason = ProcessOneLayer(packet, header, encapsulatedFrom, out bool dummy, out innerFlow);
+            DropReason reason = ProcessOneLayer(packet, header, encapsulatedFrom, out bool dummy, ref innerFlow);
             encapsulatedFrom = null; // only the outermost ESP travels in UDP
             if (reason != DropReason.None)
             {
@@ -145,6 +145,12 @@ public sealed class XfrmInput
                 Interlocked.Increment(ref _dummyPackets);
                 packet.Pool.Return(packet);
                 return XfrmVerdict.Dummy;
+            }
+
+            if (innerFlow.IsKnown && CannotBeIpsec(innerFlow.Flow))
+            {
+                // The selector check already read and validated the inner header: parsing it again would only find NotIpsec.
+                return CheckPolicyAndDeliver(packet, in innerFlow);
             }
         }
     }
@@ -222,11 +228,11 @@ public sealed class XfrmInput
     /// <param name="header">What the parse found.</param>
     /// <param name="encapsulatedFrom">The UDP sender when this IPsec header arrived in UDP (RFC 3948), else null.</param>
     /// <param name="dummy">Set for a TFC dummy packet.</param>
-    /// <param name="innerFlow">The flow of the decapsulated packet when the tunnel SA's selector check read it, else null.</param>
-    private DropReason ProcessOneLayer(Packet packet, in InboundHeader header, UdpEndpoint? encapsulatedFrom, out bool dummy, out Flow? innerFlow)
+    /// <param name="innerFlow">The flow of the decapsulated packet when the tunnel SA's selector check read it.</param>
+    private DropReason ProcessOneLayer(Packet packet, in InboundHeader header, UdpEndpoint? encapsulatedFrom, out bool dummy, ref KnownFlow innerFlow)
     {
         dummy = false;
-        innerFlow = null;
+        innerFlow.IsKnown = false;
         if (packet.SecPath.IsFull)
         {
             return DropReason.InBufferError; // deeper than XFRM_MAX_DEPTH
@@ -323,7 +329,7 @@ public sealed class XfrmInput
             TransportChecksumFixup.Apply(encapsulation, packet.Data);
         }
 
-        return sa.Mode != XfrmMode.Transport ? CheckInnerSelector(sa, packet, out innerFlow) : DropReason.None;
+        return sa.Mode != XfrmMode.Transport ? CheckInnerSelector(sa, packet, ref innerFlow) : DropReason.None;
     }
 
     /// <summary>
@@ -332,10 +338,10 @@ public sealed class XfrmInput
     /// state goes on the secpath (<see cref="SecurityAssociation.TunnelCompanion"/>). Any other IP-in-IP packet is
     /// left alone (<paramref name="decapsulated"/> false) and is checked and delivered as it is.
     /// </summary>
-    private DropReason DecapsulateCompanion(Packet packet, in InboundHeader header, out bool decapsulated, out Flow? innerFlow)
+    private DropReason DecapsulateCompanion(Packet packet, in InboundHeader header, out bool decapsulated, ref KnownFlow innerFlow)
     {
         decapsulated = false;
-        innerFlow = null;
+        innerFlow.IsKnown = false;
         SecurityAssociation? sa = _engine.States.FindOutbound(header.Destination, header.Source, IpsecProtocol.IpComp, XfrmMode.Tunnel, 0);
         if (sa?.TunnelCompanion is not { } companion)
         {
@@ -348,29 +354,37 @@ public sealed class XfrmInput
             return DropReason.InBufferError; // deeper than XFRM_MAX_DEPTH
         }
 
-        return XfrmModes.Input(sa, packet) == ModeStatus.Ok ? CheckInnerSelector(sa, packet, out innerFlow) : DropReason.InStateModeError;
+        return XfrmModes.Input(sa, packet) == ModeStatus.Ok ? CheckInnerSelector(sa, packet, ref innerFlow) : DropReason.InStateModeError;
     }
 
     /// <summary>
     /// Linux checks a tunnel SA's selector against the packet it carried (XfrmInStateMismatch), layer by layer. The flow
     /// read for it comes back in <paramref name="innerFlow"/>, so the policy check of an innermost layer need not read it again.
     /// </summary>
-    private static DropReason CheckInnerSelector(SecurityAssociation sa, Packet packet, out Flow? innerFlow)
+    private static DropReason CheckInnerSelector(SecurityAssociation sa, Packet packet, ref KnownFlow innerFlow)
     {
-        innerFlow = null;
+        innerFlow.IsKnown = false;
         if (sa.InnerSelector is null)
         {
             return DropReason.None;
         }
 
-        if (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out Flow flow, out _) || !InboundPolicyCheck.InnerSelectorAllows(sa, flow))
+        if (!FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out innerFlow.Flow, out _) || !InboundPolicyCheck.InnerSelectorAllows(sa, innerFlow.Flow))
         {
             return DropReason.InStateMismatch;
         }
 
-        innerFlow = flow;
+        innerFlow.IsKnown = true;
         return DropReason.None;
     }
+
+    /// <summary>
+    /// True for a valid IPv4 flow whose protocol is none of those another turn of the loop would act on (an IPsec header,
+    /// or IP-in-IP from an IPComp tunnel); IPv6 is left to the full parse, which also looks for AH among the extension headers.
+    /// </summary>
+    private static bool CannotBeIpsec(in Flow flow) =>
+        flow.Version == IpVersion.V4
+        && flow.Protocol is not (IpProtocol.Esp or IpProtocol.Ah or IpProtocol.IpComp or IpProtocol.IpInIp or IpProtocol.Ipv6);
 
     /// <summary>Linux's state checks: usable, not expired.</summary>
     private static DropReason CheckState(SecurityAssociation sa) => sa.State switch
@@ -396,7 +410,7 @@ public sealed class XfrmInput
 
     /// <param name="packet">The packet to deliver.</param>
     /// <param name="knownFlow">Its flow when the last layer's selector check already read it (the data has not changed since).</param>
-    private XfrmVerdict CheckPolicyAndDeliver(Packet packet, Flow? knownFlow)
+    private XfrmVerdict CheckPolicyAndDeliver(Packet packet, in KnownFlow knownFlow)
     {
         if (!_checkPolicy)
         {
@@ -404,15 +418,23 @@ public sealed class XfrmInput
             return XfrmVerdict.Passed;
         }
 
-        Flow flow = knownFlow.GetValueOrDefault();
-        if (knownFlow is null && !FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out flow, out _))
+        Flow extracted = default;
+        if (!knownFlow.IsKnown && !FlowExtractor.TryExtract(packet.Data, packet.InterfaceIndex, out extracted, out _))
         {
             return Drop(packet, packet.SecPath.Count == 0 ? DropReason.InHdrError : DropReason.InStateModeError);
         }
 
+        ref readonly Flow flow = ref knownFlow.IsKnown ? ref knownFlow.Flow : ref extracted;
         PolicyDirection direction = _isLocal(flow.Destination) ? PolicyDirection.In : PolicyDirection.Fwd;
-        DropReason reason = InboundPolicyCheck.Check(_engine.Policies, _policyCache.Lookup(direction, flow).Policy, packet.SecPath, packet.Length);
-        if (reason != DropReason.None)
+        FlowCacheEntry entry = _policyCache.Lookup(direction, flow);
+        DropReason reason = entry.WasAccepted(packet.SecPath)
+            ? InboundPolicyCheck.AcceptAgain(_engine.Policies, entry.Policy!, packet.Length)
+            : InboundPolicyCheck.Check(_engine.Policies, entry.Policy, packet.SecPath, packet.Length);
+        if (reason == DropReason.None)
+        {
+            entry.RememberAccepted(packet.SecPath);
+        }
+        else
         {
             if (HasIpComp(packet.SecPath))
             {
@@ -448,5 +470,12 @@ public sealed class XfrmInput
         _engine.Statistics.Increment(reason);
         packet.Pool.Return(packet);
         return XfrmVerdict.Dropped;
+    }
+
+    /// <summary>The flow of what the last layer decapsulated, when its selector check read it (passed by reference: a flow is 64 bytes).</summary>
+    private struct KnownFlow
+    {
+        public Flow Flow;
+        public bool IsKnown;
     }
 }

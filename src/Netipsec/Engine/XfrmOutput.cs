@@ -169,7 +169,9 @@ public sealed class XfrmOutput
     private XfrmVerdict Transform(Packet packet, Bundle bundle)
     {
         int mtu = _options.LinkMtu;
-        if (packet.Length + Overhead(bundle.States.AsSpan(), packet.Length) > mtu && !MayFragmentOuter(packet.Data))
+        if (packet.Length + MaxOverhead(bundle) > mtu
+            && packet.Length + Overhead(bundle.States.AsSpan(), packet.Length) > mtu
+            && !MayFragmentOuter(packet.Data))
         {
             return ReportTooBig(packet, bundle, mtu);
         }
@@ -285,6 +287,29 @@ public sealed class XfrmOutput
         }
 
         return total - length;
+    }
+
+    /// <summary>
+    /// The largest <see cref="Overhead"/> of the bundle over all packet lengths, computed on first use. Overhead depends
+    /// on the length only through padding to the ciphers' blocks, all powers of two up to 16 bytes, so lengths 0 to 63
+    /// take every value it can have.
+    /// </summary>
+    private int MaxOverhead(Bundle bundle)
+    {
+        int known = bundle.MaxOverhead;
+        if (known >= 0)
+        {
+            return known;
+        }
+
+        int largest = 0;
+        for (int length = 0; length < 64; length++)
+        {
+            largest = Math.Max(largest, Overhead(bundle.States.AsSpan(), length));
+        }
+
+        bundle.MaxOverhead = largest;
+        return largest;
     }
 
     /// <summary>The longest packet that <paramref name="states"/> turn into at most <paramref name="mtu"/> bytes (0 if none).</summary>

@@ -9,6 +9,16 @@ namespace Netipsec.States;
 /// <remarks>For IPComp the SPI field holds the 16-bit CPI (RFC 3173 §2.2).</remarks>
 public readonly record struct SaId(IpAddress Destination, uint Spi, IpsecProtocol Protocol)
 {
+    /// <summary>
+    /// A multiply-xorshift over the SPI, the folded address and the protocol: every inbound packet hashes its SA id, and
+    /// the generated record hash (each field through <see cref="HashCode"/>) cost more than the table lookup itself.
+    /// </summary>
+    public override int GetHashCode()
+    {
+        ulong hash = (Destination.Fold() ^ ((ulong)Spi << 8) ^ (ulong)Protocol) * 0x9E3779B97F4A7C15UL;
+        return (int)(hash >> 32) ^ (int)hash;
+    }
+
     public override string ToString() =>
         $"{Protocol.ToString().ToLowerInvariant()} spi 0x{Spi:x8} dst {Destination}";
 }

@@ -67,7 +67,7 @@ public sealed partial class SecurityAssociationDatabase
     }
 
     /// <summary>Incremented by every change, so caches built from earlier lookups (bundles) know to rebuild.</summary>
-    public long Generation => Interlocked.Read(ref _generation);
+    public long Generation => Volatile.Read(ref _generation);
 
     /// <summary>The UDP-encapsulated SAs and their local ports, for NAT traversal.</summary>
     internal EncapsulatedStateIndex Encapsulated => _encapsulated;

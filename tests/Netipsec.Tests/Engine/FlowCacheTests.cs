@@ -148,22 +148,77 @@ public sealed class FlowCacheTests
     }
 
     [Fact]
-    public void A_full_cache_is_cleared_before_the_next_insertion()
+    public void A_flow_takes_over_the_slot_of_the_flow_it_collides_with()
     {
-        var cache = new FlowCache(_data.Resolver, capacity: 4);
-        for (ushort port = 1; port <= 4; port++)
+        var cache = new FlowCache(_data.Resolver, capacity: 1);
+        FlowCacheEntry first = cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: 1));
+        Assert.Same(first, cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: 1)));
+
+        cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: 2));
+
+        Assert.Equal(1, cache.Count);
+        Assert.NotSame(first, cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: 1)));
+    }
+
+    [Fact]
+    public void The_capacity_is_rounded_up_to_a_power_of_two_and_bounded()
+    {
+        Assert.Equal(8, new FlowCache(_data.Resolver, capacity: 5).Capacity);
+        Assert.Equal(FlowCache.DefaultCapacity, new FlowCache(_data.Resolver).Capacity);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlowCache(_data.Resolver, capacity: FlowCache.MaxCapacity + 1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FlowCache(_data.Resolver, capacity: 0));
+    }
+
+    [Fact]
+    public void Many_flows_spread_over_the_slots()
+    {
+        var cache = new FlowCache(_data.Resolver, capacity: 1024);
+        for (ushort port = 1; port <= 512; port++)
         {
             cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: port));
         }
 
-        Assert.Equal(4, cache.Count);
-        FlowCacheEntry kept = cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: 4));
-        Assert.Equal(4, cache.Count);
+        // 512 flows into 1024 slots collide now and then; a hash that ignored the port would leave one entry.
+        Assert.InRange(cache.Count, 350, 512);
+    }
 
-        cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: 5));
+    [Fact]
+    public void An_accepted_inbound_secpath_is_remembered_only_for_that_single_SA()
+    {
+        SecurityAssociation first = _data.Install(IpsecProtocol.Esp, 0x1000, HostA, HostB);
+        SecurityAssociation second = _data.Install(IpsecProtocol.Esp, 0x1001, HostA, HostB);
+        _data.Install(Policy(PolicyDirection.In, Transport(IpsecProtocol.Esp)));
+        var cache = new FlowCache(_data.Resolver);
+        FlowCacheEntry entry = cache.Lookup(PolicyDirection.In, HostFlow());
+        var throughFirst = default(SecPath);
+        throughFirst.TryAdd(first);
+        var throughSecond = default(SecPath);
+        throughSecond.TryAdd(second);
+        var throughBoth = default(SecPath);
+        throughBoth.TryAdd(first);
+        throughBoth.TryAdd(second);
 
-        Assert.Equal(1, cache.Count);
-        Assert.NotSame(kept, cache.Lookup(PolicyDirection.Out, HostFlow(sourcePort: 4)));
+        Assert.False(entry.WasAccepted(throughFirst));
+        entry.RememberAccepted(throughFirst);
+        entry.RememberAccepted(throughBoth); // longer secpaths are checked in full every time
+
+        Assert.True(entry.WasAccepted(throughFirst));
+        Assert.False(entry.WasAccepted(throughSecond));
+        Assert.False(entry.WasAccepted(throughBoth));
+    }
+
+    [Fact]
+    public void Nothing_is_remembered_for_a_flow_without_policy()
+    {
+        SecurityAssociation esp = _data.Install(IpsecProtocol.Esp, 0x1000, HostA, HostB);
+        FlowCacheEntry entry = new FlowCache(_data.Resolver).Lookup(PolicyDirection.In, HostFlow());
+        var secPath = default(SecPath);
+        secPath.TryAdd(esp);
+
+        entry.RememberAccepted(secPath);
+
+        Assert.Null(entry.Policy);
+        Assert.False(entry.WasAccepted(secPath));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Netipsec.Engine;
 using Netipsec.Packets;
+using Netipsec.Policies;
 using Netipsec.Simulation;
 using Netipsec.States;
 
@@ -45,6 +46,23 @@ public sealed class SiteToSiteTunnelTests
         {
             Assert.Equal(0, counters.Total);
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Every_packet_of_a_flow_counts_against_the_fwd_policy_also_once_its_check_is_remembered(IpVersion inner, IpVersion outer)
+    {
+        var net = new SiteToSite(inner, outer);
+        byte[] request = Traffic.Udp(net.WestHostAddress, net.EastHostAddress, 5000, 53, 200);
+        for (int i = 0; i < 4; i++)
+        {
+            net.WestHost.Send(request);
+        }
+
+        Assert.True(FlowExtractor.TryExtract(request, 0, out Flow flow, out _));
+        SecurityPolicy fwd = net.EastGateway.Engine.Policies.Lookup(PolicyDirection.Fwd, flow)!;
+        Assert.Equal(4, net.EastHost.Inbox.Count);
+        Assert.Equal((4ul, 4ul * (ulong)request.Length), (fwd.Current.Packets, fwd.Current.Bytes));
     }
 
     [Theory]

@@ -69,25 +69,14 @@ internal static class TunnelMode
         byte outerTrafficClass = (byte)((innerTrafficClass & 0xFC) | EcnTunneling.Encapsulate(innerTrafficClass & 0x03));
         packet.Push(headerLength).Clear();
         Span<byte> outer = packet.Push(outerLength);
-        outer.Clear();
         if (outerVersion == IpVersion.V4)
         {
-            _ = new Ipv4Header(outer)
-            {
-                Version = 4,
-                HeaderLength = Ipv4Header.MinLength,
-                Dscp = outerTrafficClass >> 2,
-                Ecn = outerTrafficClass & 0x03,
-                Identification = (ushort)Interlocked.Increment(ref s_identification),
-                DontFragment = dontFragment,
-                TimeToLive = OuterTimeToLive,
-                Protocol = (IpProtocol)sa.Protocol,
-                Source = sa.Source,
-                Destination = sa.Destination,
-            };
+            ushort identification = (ushort)Interlocked.Increment(ref s_identification);
+            Ipv4Header.WriteFixed(outer, outerTrafficClass, identification, dontFragment, OuterTimeToLive, (IpProtocol)sa.Protocol, sa.Source.ToIpv4(), sa.Destination.ToIpv4());
         }
         else
         {
+            outer.Clear();
             _ = new Ipv6Header(outer)
             {
                 Version = 6,

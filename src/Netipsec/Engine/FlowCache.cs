@@ -66,10 +66,9 @@ public sealed class FlowCache
     /// <remarks>The caller accounts the traffic (<see cref="SecurityPolicyDatabase.Account"/>) and handles every status.</remarks>
     public FlowCacheEntry Lookup(PolicyDirection direction, in Flow flow)
     {
-        var key = new FlowKey(direction, flow);
-        ref FlowCacheEntry? slot = ref Slot(key);
+        ref FlowCacheEntry? slot = ref Slot(direction, flow);
         FlowCacheEntry? cached = Volatile.Read(ref slot);
-        if (cached is not null && cached.Key == key && IsCurrent(cached))
+        if (cached is not null && cached.Key.Is(direction, flow) && IsCurrent(cached))
         {
             return cached;
         }
@@ -80,7 +79,7 @@ public sealed class FlowCache
         BundleResolution resolution = direction == PolicyDirection.Out && policy is { Action: PolicyAction.Ipsec }
             ? _resolver.Resolve(policy, flow)
             : default;
-        var entry = new FlowCacheEntry(key, policy, resolution, spdGeneration, sadGeneration);
+        var entry = new FlowCacheEntry(new FlowKey(direction, flow), policy, resolution, spdGeneration, sadGeneration);
         if (Interlocked.Exchange(ref slot, entry) is null)
         {
             Interlocked.Increment(ref _count);
@@ -102,8 +101,8 @@ public sealed class FlowCache
     }
 
     // The mask keeps the index inside the table, so the bounds check can go.
-    private ref FlowCacheEntry? Slot(in FlowKey key) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(key.SlotHash() & (ulong)_slotMask));
+    private ref FlowCacheEntry? Slot(PolicyDirection direction, in Flow flow) =>
+        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(FlowKey.SlotHash(direction, flow) & (ulong)_slotMask));
 
     private bool IsCurrent(FlowCacheEntry entry) =>
         entry.SpdGeneration == _resolver.Spd.Generation

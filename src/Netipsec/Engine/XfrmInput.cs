@@ -427,14 +427,17 @@ public sealed class XfrmInput
         ref readonly Flow flow = ref knownFlow.IsKnown ? ref knownFlow.Flow : ref extracted;
         PolicyDirection direction = _isLocal(flow.Destination) ? PolicyDirection.In : PolicyDirection.Fwd;
         FlowCacheEntry entry = _policyCache.Lookup(direction, flow);
-        DropReason reason = entry.WasAccepted(packet.SecPath)
-            ? InboundPolicyCheck.AcceptAgain(_engine.Policies, entry.Policy!, packet.Length)
-            : InboundPolicyCheck.Check(_engine.Policies, entry.Policy, packet.SecPath, packet.Length);
-        if (reason == DropReason.None)
+        DropReason reason;
+        if (entry.WasAccepted(packet.SecPath))
+        {
+            reason = InboundPolicyCheck.AcceptAgain(_engine.Policies, entry.Policy!, packet.Length);
+        }
+        else if ((reason = InboundPolicyCheck.Check(_engine.Policies, entry.Policy, packet.SecPath, packet.Length)) == DropReason.None)
         {
             entry.RememberAccepted(packet.SecPath);
         }
-        else
+
+        if (reason != DropReason.None)
         {
             if (HasIpComp(packet.SecPath))
             {

@@ -32,6 +32,7 @@ internal sealed class EspState : TransformState, IKeyedState
     private readonly IIntegrityKey? _integrity;
     private readonly bool _counterIv;
     private readonly IvCounter _nextIv;
+    private readonly bool _isGmac;
 
     /// <summary>An SA protected by one AEAD key (GMAC included); takes ownership of <paramref name="aead"/>.</summary>
     internal EspState(IAeadKey aead, bool extendedSequenceNumbers, ulong firstIv)
@@ -57,6 +58,7 @@ internal sealed class EspState : TransformState, IKeyedState
     private EspState(AlgorithmInfo encryption, string engineName, bool extendedSequenceNumbers, ulong firstIv)
     {
         Encryption = encryption;
+        _isGmac = encryption.Primitive == CryptoPrimitive.AesGmac;
         EngineName = engineName;
         Alignment = EspTrailer.Alignment(encryption.BlockSize);
         ExtendedSequenceNumbers = extendedSequenceNumbers;
@@ -110,7 +112,7 @@ internal sealed class EspState : TransformState, IKeyedState
             Span<byte> aad = stackalloc byte[ExtendedAadLength];
             aad = WriteAad(aad, BinaryPrimitives.ReadUInt32BigEndian(esp), sequence);
             // GMAC authenticates IV and payload after the AAD and encrypts nothing (RFC 4543 §3.3).
-            Span<byte> data = IsGmac ? esp[EspHeader.FixedLength..] : encrypted;
+            Span<byte> data = _isGmac ? esp[EspHeader.FixedLength..] : encrypted;
             status = _aead.Seal(iv, aad, data, icv);
         }
         else
@@ -139,7 +141,7 @@ internal sealed class EspState : TransformState, IKeyedState
         {
             Span<byte> aad = stackalloc byte[ExtendedAadLength];
             aad = WriteAad(aad, BinaryPrimitives.ReadUInt32BigEndian(esp), sequence);
-            Span<byte> data = IsGmac ? esp[EspHeader.FixedLength..] : encrypted;
+            Span<byte> data = _isGmac ? esp[EspHeader.FixedLength..] : encrypted;
             return ToTransformStatus(_aead.Open(iv, aad, data, icv));
         }
 
@@ -172,7 +174,6 @@ internal sealed class EspState : TransformState, IKeyedState
     private static string CombinedEngineName(ICipherKey cipher, IIntegrityKey? integrity) =>
         integrity is null || integrity.EngineName == cipher.EngineName ? cipher.EngineName : $"{cipher.EngineName}+{integrity.EngineName}";
 
-    private bool IsGmac => Encryption.Primitive == CryptoPrimitive.AesGmac;
 
     private static TransformStatus ToTransformStatus(CryptoStatus status) => status switch
     {

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 
 namespace Netipsec.Packets;
 
@@ -26,60 +27,81 @@ public static class FlowExtractor
     /// </returns>
     public static bool TryExtract(ReadOnlySpan<byte> packet, int interfaceIndex, out Flow flow, out PacketError error)
     {
-        flow = default;
-        if (packet.IsEmpty)
+        switch (packet.IsEmpty ? 0 : packet[0] >> 4)
         {
+            case 4:
+                return TryExtractIpv4(packet, interfaceIndex, out flow, out error);
+            case 6:
+                return TryExtractIpv6(packet, interfaceIndex, out flow, out error);
+            default:
+                flow = default;
+                error = packet.IsEmpty ? PacketError.Truncated : PacketError.BadVersion;
+                return false;
+        }
+    }
+
+    // Inlined into TryExtract: the common case pays for no call and none of IPv6's locals.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryExtractIpv4(ReadOnlySpan<byte> packet, int interfaceIndex, out Flow flow, out PacketError error)
+    {
+        // Tested in a local, not through the out parameter, so the JIT need not store and reload it.
+        PacketError validation = Ipv4Header.Validate(packet, out int headerLength, out int totalLength);
+        error = validation;
+        if (validation != PacketError.None)
+        {
+            flow = default;
+            return false;
+        }
+
+        // A span of constant length lets the JIT drop the bounds checks of the fixed-offset reads below.
+        ReadOnlySpan<byte> header = packet[..Ipv4Header.MinLength];
+        var protocol = (IpProtocol)header[Ipv4Header.ProtocolOffset];
+        bool opaque = (BinaryPrimitives.ReadUInt16BigEndian(header[Ipv4Header.FlagsAndFragmentOffset..]) & 0x1FFF) != 0;
+        ushort sourcePort = 0;
+        ushort destinationPort = 0;
+        if (!opaque && !TryReadPorts(protocol, packet[headerLength..totalLength], out sourcePort, out destinationPort))
+        {
+            flow = default;
             error = PacketError.Truncated;
             return false;
         }
 
-        IpAddress source;
-        IpAddress destination;
-        IpProtocol protocol;
-        ReadOnlySpan<byte> upperLayer;
-        bool opaque;
-        switch (packet[0] >> 4)
+        flow = new Flow(
+            IpAddress.FromIpv4(BinaryPrimitives.ReadUInt32BigEndian(header[Ipv4Header.SourceOffset..])),
+            IpAddress.FromIpv4(BinaryPrimitives.ReadUInt32BigEndian(header[Ipv4Header.DestinationOffset..])),
+            protocol,
+            sourcePort,
+            destinationPort,
+            interfaceIndex);
+        return true;
+    }
+
+    // Kept out of line so that the IPv4 path does not carry the extension chain's stack frame.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool TryExtractIpv6(ReadOnlySpan<byte> packet, int interfaceIndex, out Flow flow, out PacketError error)
+    {
+        flow = default;
+        if (!Ipv6ExtensionWalker.TryWalk(packet, out Ipv6ExtensionChain chain, out error))
         {
-            case 4:
-                error = Ipv4Header.Validate(packet, out int headerLength, out int totalLength);
-                if (error != PacketError.None)
-                {
-                    return false;
-                }
-
-                source = IpAddress.Read(packet.Slice(Ipv4Header.SourceOffset, 4));
-                destination = IpAddress.Read(packet.Slice(Ipv4Header.DestinationOffset, 4));
-                protocol = (IpProtocol)packet[Ipv4Header.ProtocolOffset];
-                upperLayer = packet[headerLength..totalLength];
-                opaque = (BinaryPrimitives.ReadUInt16BigEndian(packet[Ipv4Header.FlagsAndFragmentOffset..]) & 0x1FFF) != 0;
-                break;
-            case 6:
-                if (!Ipv6ExtensionWalker.TryWalk(packet, out Ipv6ExtensionChain chain, out error))
-                {
-                    return false;
-                }
-
-                source = IpAddress.Read(packet.Slice(Ipv6Header.SourceOffset, 16));
-                destination = IpAddress.Read(packet.Slice(Ipv6Header.DestinationOffset, 16));
-                protocol = chain.UpperLayerProtocol;
-                upperLayer = packet[chain.UpperLayerOffset..chain.PacketLength];
-                opaque = chain.IsNonFirstFragment;
-                break;
-            default:
-                error = PacketError.BadVersion;
-                return false;
+            return false;
         }
 
         ushort sourcePort = 0;
         ushort destinationPort = 0;
-        if (!opaque && !TryReadPorts(protocol, upperLayer, out sourcePort, out destinationPort))
+        if (!chain.IsNonFirstFragment
+            && !TryReadPorts(chain.UpperLayerProtocol, packet[chain.UpperLayerOffset..chain.PacketLength], out sourcePort, out destinationPort))
         {
             error = PacketError.Truncated;
             return false;
         }
 
-        flow = new Flow(source, destination, protocol, sourcePort, destinationPort, interfaceIndex);
-        error = PacketError.None;
+        flow = new Flow(
+            IpAddress.Read(packet.Slice(Ipv6Header.SourceOffset, 16)),
+            IpAddress.Read(packet.Slice(Ipv6Header.DestinationOffset, 16)),
+            chain.UpperLayerProtocol,
+            sourcePort,
+            destinationPort,
+            interfaceIndex);
         return true;
     }
 
@@ -88,6 +110,7 @@ public static class FlowExtractor
     /// UDP-Lite, SCTP and DCCP (all start with them); type and code for ICMP and ICMPv6; the Mobility Header type as
     /// the source port (RFC 6275 §6.1.1, as Linux does). Other protocols have none (zero, success).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool TryReadPorts(IpProtocol protocol, ReadOnlySpan<byte> upperLayer, out ushort sourcePort, out ushort destinationPort)
     {
         sourcePort = 0;
@@ -100,8 +123,9 @@ public static class FlowExtractor
                     return false;
                 }
 
-                sourcePort = BinaryPrimitives.ReadUInt16BigEndian(upperLayer);
-                destinationPort = BinaryPrimitives.ReadUInt16BigEndian(upperLayer[2..]);
+                uint ports = BinaryPrimitives.ReadUInt32BigEndian(upperLayer);
+                sourcePort = (ushort)(ports >> 16);
+                destinationPort = (ushort)ports;
                 return true;
             case IpProtocol.Icmp or IpProtocol.Icmpv6:
                 if (upperLayer.Length < IcmpTypeCodeLength)

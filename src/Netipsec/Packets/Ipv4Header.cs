@@ -241,17 +241,19 @@ public readonly ref struct Ipv4Header
     {
         headerLength = 0;
         totalLength = 0;
-        if (packet.Length > 0 && packet[VersionAndIhlOffset] >> 4 != 4)
+        if (packet.Length < MinLength)
+        {
+            return packet.Length > 0 && packet[VersionAndIhlOffset] >> 4 != 4 ? PacketError.BadVersion : PacketError.Truncated;
+        }
+
+        // Version, IHL, type of service and total length in one read.
+        uint firstWord = BinaryPrimitives.ReadUInt32BigEndian(packet);
+        if (firstWord >> 28 != 4)
         {
             return PacketError.BadVersion;
         }
 
-        if (packet.Length < MinLength)
-        {
-            return PacketError.Truncated;
-        }
-
-        int ihl = (packet[VersionAndIhlOffset] & 0x0F) * 4;
+        int ihl = (int)(firstWord >> 22) & 0x3C;
         if (ihl < MinLength)
         {
             return PacketError.BadHeaderLength;
@@ -262,7 +264,7 @@ public readonly ref struct Ipv4Header
             return PacketError.Truncated;
         }
 
-        int total = BinaryPrimitives.ReadUInt16BigEndian(packet[TotalLengthOffset..]);
+        int total = (int)(firstWord & 0xFFFF);
         if (total < ihl)
         {
             return PacketError.BadTotalLength;

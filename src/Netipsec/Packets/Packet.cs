@@ -38,9 +38,10 @@ public sealed class Packet
     // 1 while rented, 0 while in the pool; swapped atomically so a double return is caught even across threads.
     private int _rented;
 
-    internal Packet(PacketPool pool, byte[] buffer, int headroom)
+    internal Packet(PacketPool pool, byte[] buffer, int headroom, int poolIndex)
     {
         Pool = pool;
+        PoolIndex = poolIndex;
         _ownBuffer = buffer;
         _buffer = buffer;
         _start = headroom;
@@ -126,6 +127,9 @@ public sealed class Packet
     /// <summary>Offset of the transport header from the start of <see cref="Data"/>; negative once it has been pulled.</summary>
     /// <exception cref="InvalidOperationException">No transport header mark is set.</exception>
     public int TransportOffset => RequireMark(_transportHeader) - _start;
+
+    /// <summary>This packet's slot in its pool.</summary>
+    internal int PoolIndex { get; }
 
     /// <summary>The bytes from the network header mark to the end of the data (empty if trimmed away).</summary>
     /// <exception cref="InvalidOperationException">No network header mark is set.</exception>
@@ -430,7 +434,8 @@ public sealed class Packet
     /// <summary>Overwrites the packet's own buffer so a use after return reads obvious garbage (diagnostic pools).</summary>
     internal void Poison() => _ownBuffer.AsSpan().Fill(0xDD);
 
-    internal bool TryMarkRented() => Interlocked.Exchange(ref _rented, 1) == 0;
+    /// <summary>Marks a packet the pool just took off its free stack, which no other thread can reach, as rented.</summary>
+    internal void MarkRented() => Volatile.Write(ref _rented, 1);
 
     internal bool TryMarkReturned() => Interlocked.Exchange(ref _rented, 0) == 1;
 

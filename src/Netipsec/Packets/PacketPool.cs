@@ -33,13 +33,12 @@ public sealed class PacketPool
     /// <summary>The largest buffer a packet may grow to: a maximum IPv6 payload plus generous head- and tailroom.</summary>
     public const int MaxBufferSize = 256 * 1024;
 
-    private readonly Lock _lock = new();
-    private readonly Packet[] _free;
-    private readonly Packet[] _created;
+    // Lock-free so that rent and return cost a compare-and-swap each rather than two lock round trips: packets are
+    // created on demand into _created (slot i holds the packet with PoolIndex i) and their indices kept in _free.
+    private readonly IndexStack _free;
+    private readonly Packet?[] _created;
     private readonly ArrayPool<byte> _largeBuffers;
-    private int _freeCount;
     private int _createdCount;
-    private int _rentedCount;
 
     /// <summary>Creates an empty pool; packets are allocated on first use.</summary>
     /// <param name="capacity">Most packets that can exist (and so be rented) at once.</param>
@@ -57,8 +56,8 @@ public sealed class PacketPool
         BufferSize = bufferSize;
         Headroom = headroom;
         Diagnostics = diagnostics ?? IsDebugBuild;
-        _free = new Packet[capacity];
-        _created = new Packet[capacity];
+        _free = new IndexStack(capacity);
+        _created = new Packet?[capacity];
         _largeBuffers = ArrayPool<byte>.Create(MaxBufferSize, Math.Min(capacity, 64));
     }
 
@@ -75,7 +74,24 @@ public sealed class PacketPool
     public bool Diagnostics { get; }
 
     /// <summary>Packets rented and not yet returned. At a quiet point, anything above zero is a leak.</summary>
-    public int RentedCount => Volatile.Read(ref _rentedCount);
+    /// <remarks>Counted over the packets created so far (not kept on the data path); exact when no rent or return runs.</remarks>
+    public int RentedCount
+    {
+        get
+        {
+            int rented = 0;
+            int created = Volatile.Read(ref _createdCount);
+            for (int i = 0; i < created; i++)
+            {
+                if (Volatile.Read(ref _created[i]) is { IsRented: true })
+                {
+                    rented++;
+                }
+            }
+
+            return rented;
+        }
+    }
 
     private static bool IsDebugBuild
     {
@@ -95,28 +111,17 @@ public sealed class PacketPool
     /// </summary>
     public bool TryRent([NotNullWhen(true)] out Packet? packet)
     {
-        lock (_lock)
+        if (_free.TryPop(out int index))
         {
-            if (_freeCount > 0)
-            {
-                packet = _free[--_freeCount];
-                _free[_freeCount] = null!;
-            }
-            else if (_createdCount < Capacity)
-            {
-                packet = new Packet(this, new byte[BufferSize], Headroom);
-                _created[_createdCount++] = packet;
-            }
-            else
-            {
-                packet = null;
-                return false;
-            }
-
-            _rentedCount++;
+            packet = _created[index]!;
+        }
+        else if (!TryCreate(out packet))
+        {
+            return false;
         }
 
-        packet.TryMarkRented();
+        // The packet is this thread's alone now: a plain store of the flag suffices.
+        packet.MarkRented();
         if (Diagnostics)
         {
             packet.RentSite = new StackTrace(1, false).ToString();
@@ -160,11 +165,7 @@ public sealed class PacketPool
             packet.ReturnSite = new StackTrace(1, false).ToString();
         }
 
-        lock (_lock)
-        {
-            _free[_freeCount++] = packet;
-            _rentedCount--;
-        }
+        _free.Push(packet.PoolIndex);
     }
 
     /// <summary>
@@ -174,15 +175,12 @@ public sealed class PacketPool
     public IReadOnlyList<string> DescribeLeaks()
     {
         List<string> leaks = [];
-        lock (_lock)
+        int created = Volatile.Read(ref _createdCount);
+        for (int i = 0; i < created; i++)
         {
-            for (int i = 0; i < _createdCount; i++)
+            if (Volatile.Read(ref _created[i]) is { IsRented: true } packet)
             {
-                Packet packet = _created[i];
-                if (packet.IsRented)
-                {
-                    leaks.Add(string.Create(CultureInfo.InvariantCulture, $"packet {i} ({packet.Length} bytes) rented at: {packet.RentSite ?? "(enable diagnostics to record)"}"));
-                }
+                leaks.Add(string.Create(CultureInfo.InvariantCulture, $"packet {i} ({packet.Length} bytes) rented at: {packet.RentSite ?? "(enable diagnostics to record)"}"));
             }
         }
 
@@ -192,4 +190,31 @@ public sealed class PacketPool
     internal byte[] RentLargeBuffer(int size) => _largeBuffers.Rent(size);
 
     internal void ReturnLargeBuffer(byte[] buffer) => _largeBuffers.Return(buffer);
+
+    /// <summary>Creates a packet in the next free slot, unless <see cref="Capacity"/> packets exist already.</summary>
+    private bool TryCreate([NotNullWhen(true)] out Packet? packet)
+    {
+        int created = Volatile.Read(ref _createdCount);
+        while (true)
+        {
+            if (created >= Capacity)
+            {
+                packet = null;
+                return false;
+            }
+
+            int seen = Interlocked.CompareExchange(ref _createdCount, created + 1, created);
+            if (seen == created)
+            {
+                break;
+            }
+
+            created = seen;
+        }
+
+        // The slot is ours; until it is filled, RentedCount and DescribeLeaks skip it (the packet is not handed out yet).
+        packet = new Packet(this, new byte[BufferSize], Headroom, created);
+        Volatile.Write(ref _created[created], packet);
+        return true;
+    }
 }

@@ -1,3 +1,4 @@
+using CsCheck;
 using Netipsec.Packets;
 using static Netipsec.Tests.Packets.TestPackets;
 
@@ -150,5 +151,106 @@ public sealed class FlowExtractorTests
         Assert.Equal(PacketError.BadHeaderLength, Failure(Ipv4(IpProtocol.Tcp, Tcp(1, 2)).Select((b, i) => i == 0 ? (byte)0x43 : b).ToArray()));
         Assert.Equal(PacketError.Truncated, Failure(Ipv4(IpProtocol.Icmp, [8])));
         Assert.Equal(PacketError.HopByHopNotFirst, Failure(Ipv6(IpProtocol.Routing, Concat(Extension(IpProtocol.HopByHopOptions, 8), Extension(IpProtocol.Tcp, 8), Tcp(1, 2)))));
+    }
+
+    private static readonly byte[] InterestingProtocols = [1, 4, 6, 17, 33, 50, 58, 132, 135, 136, 255];
+
+    [Fact]
+    public void IPv4ExtractionAgreesWithAByteByByteReadingOfRfc791()
+    {
+        // Random bytes shaped so that the checks meet their edges: IHL from 0 to 15, a total length around the header
+        // length or around the buffer's end, the protocols with ports, ICMP, Mobility and others, fragments or not,
+        // and now and then a version that is neither 4 nor 6.
+        Gen.Select(Gen.Byte.Array[0, 72], Gen.Int[0, 15], Gen.Bool, Gen.Int[-6, 6], Gen.Int[0, InterestingProtocols.Length - 1].Select(i => InterestingProtocols[i]), Gen.Int[0, 11])
+            .Sample((bytes, ihl, totalFromHeader, totalDelta, protocol, shape) =>
+            {
+                if (bytes.Length > 0)
+                {
+                    bytes[0] = (byte)(((shape < 10 ? 4 : shape == 10 ? 5 : 7) << 4) | ihl);
+                }
+
+                if (bytes.Length >= 4)
+                {
+                    int total = Math.Max(0, (totalFromHeader ? ihl * 4 : bytes.Length) + totalDelta);
+                    bytes[2] = (byte)(total >> 8);
+                    bytes[3] = (byte)total;
+                }
+
+                if (bytes.Length >= 8 && shape % 2 == 0)
+                {
+                    bytes[6] &= 0xE0; // a whole datagram or a first fragment: flags only, offset zero
+                    bytes[7] = 0;
+                }
+
+                if (bytes.Length >= 10)
+                {
+                    bytes[9] = protocol;
+                }
+
+                bool extracted = FlowExtractor.TryExtract(bytes, 3, out Flow flow, out PacketError error);
+
+                (PacketError expectedError, Flow expectedFlow) = ReadIpv4ByteByByte(bytes, 3);
+                Assert.Equal(expectedError, error);
+                Assert.Equal(expectedError == PacketError.None, extracted);
+                Assert.Equal(expectedFlow, flow);
+            },
+            iter: 20_000);
+    }
+
+    /// <summary>The reference: RFC 791's fields read one byte at a time, in the documented order of checks.</summary>
+    private static (PacketError Error, Flow Flow) ReadIpv4ByteByByte(byte[] packet, int interfaceIndex)
+    {
+        if (packet.Length == 0)
+        {
+            return (PacketError.Truncated, default);
+        }
+
+        if (packet[0] >> 4 != 4)
+        {
+            return (PacketError.BadVersion, default);
+        }
+
+        if (packet.Length < 20)
+        {
+            return (PacketError.Truncated, default);
+        }
+
+        int headerLength = (packet[0] & 0x0F) * 4;
+        int totalLength = (packet[2] << 8) | packet[3];
+        PacketError headerError = headerLength < 20 ? PacketError.BadHeaderLength
+            : headerLength > packet.Length ? PacketError.Truncated
+            : totalLength < headerLength ? PacketError.BadTotalLength
+            : totalLength > packet.Length ? PacketError.Truncated
+            : PacketError.None;
+        if (headerError != PacketError.None)
+        {
+            return (headerError, default);
+        }
+
+        var protocol = (IpProtocol)packet[9];
+        bool nonFirstFragment = ((packet[6] & 0x1F) | packet[7]) != 0;
+        byte[] upper = packet[headerLength..totalLength];
+        int needed = nonFirstFragment ? 0 : protocol switch
+        {
+            IpProtocol.Tcp or IpProtocol.Udp or IpProtocol.UdpLite or IpProtocol.Sctp or IpProtocol.Dccp => 4,
+            IpProtocol.Icmp or IpProtocol.Icmpv6 => 2,
+            IpProtocol.Mobility => 3,
+            _ => 0,
+        };
+        if (upper.Length < needed)
+        {
+            return (PacketError.Truncated, default);
+        }
+
+        (ushort sourcePort, ushort destinationPort) = needed switch
+        {
+            4 => ((ushort)((upper[0] << 8) | upper[1]), (ushort)((upper[2] << 8) | upper[3])),
+            2 => (upper[0], upper[1]),
+            3 => (upper[2], (ushort)0),
+            _ => ((ushort)0, (ushort)0),
+        };
+        var source = IpAddress.Parse($"{packet[12]}.{packet[13]}.{packet[14]}.{packet[15]}");
+        var destination = IpAddress.Parse($"{packet[16]}.{packet[17]}.{packet[18]}.{packet[19]}");
+        return (PacketError.None, new Flow(source, destination, protocol, sourcePort, destinationPort, interfaceIndex));
     }
 }

@@ -145,10 +145,173 @@ public sealed class PacketPoolTests
     }
 
     [Fact]
+    public void APacketRentedOnOneThreadCanBeReturnedOnAnother()
+    {
+        var pool = new PacketPool(capacity: 3, diagnostics: true);
+        Packet[] rented = [];
+        RunOnThread(() => rented = [pool.Rent(), pool.Rent(), pool.Rent()]);
+        Assert.Equal(3, pool.RentedCount);
+
+        RunOnThread(() =>
+        {
+            pool.Return(rented[0]);
+            pool.Return(rented[2]);
+        });
+
+        Assert.Equal(1, pool.RentedCount);
+        string leak = Assert.Single(pool.DescribeLeaks());
+        Assert.StartsWith("packet 1 ", leak, StringComparison.Ordinal);
+
+        // The packets given back on the second thread serve renters anywhere, and the capacity still holds.
+        RunOnThread(() =>
+        {
+            Assert.True(pool.TryRent(out Packet? again));
+            Assert.True(pool.TryRent(out Packet? andAgain));
+            Assert.Equal(new HashSet<Packet> { rented[0], rented[2] }, new HashSet<Packet> { again, andAgain });
+            Assert.False(pool.TryRent(out _));
+        });
+        Assert.Equal(3, pool.RentedCount);
+    }
+
+    [Fact]
+    public void TheCapacityHoldsAcrossThreadsRentingAtOnce()
+    {
+        const int Capacity = 37;
+        var pool = new PacketPool(capacity: Capacity, diagnostics: false);
+        var held = new System.Collections.Concurrent.ConcurrentBag<Packet>();
+        using var start = new Barrier(4);
+        Thread[] renters = Enumerable.Range(0, 4).Select(_ => new Thread(() =>
+        {
+            start.SignalAndWait();
+            while (pool.TryRent(out Packet? packet))
+            {
+                held.Add(packet);
+            }
+        })).ToArray();
+        Array.ForEach(renters, thread => thread.Start());
+        Array.ForEach(renters, thread => thread.Join());
+
+        Assert.Equal(Capacity, held.Count);
+        Assert.Equal(Capacity, held.Distinct().Count());
+        Assert.Equal(Capacity, pool.RentedCount);
+        Assert.Equal(Capacity, pool.DescribeLeaks().Count);
+
+        // Returned from other threads in parallel, they are all free again, each exactly once.
+        Parallel.ForEach(held, pool.Return);
+        Assert.Equal(0, pool.RentedCount);
+        Assert.Empty(pool.DescribeLeaks());
+        var again = new HashSet<Packet>();
+        while (pool.TryRent(out Packet? packet))
+        {
+            Assert.True(again.Add(packet));
+        }
+
+        Assert.Equal(Capacity, again.Count);
+    }
+
+    [Fact]
+    public void OfTwoThreadsReturningOnePacketExactlyOneSucceeds()
+    {
+        var pool = new PacketPool(capacity: 2, diagnostics: false);
+        for (int round = 0; round < 200; round++)
+        {
+            Packet packet = pool.Rent();
+            int failures = 0;
+            using var start = new Barrier(2);
+            Thread[] returners = Enumerable.Range(0, 2).Select(_ => new Thread(() =>
+            {
+                start.SignalAndWait();
+                try
+                {
+                    pool.Return(packet);
+                }
+                catch (InvalidOperationException)
+                {
+                    Interlocked.Increment(ref failures);
+                }
+            })).ToArray();
+            Array.ForEach(returners, thread => thread.Start());
+            Array.ForEach(returners, thread => thread.Join());
+
+            Assert.Equal(1, failures);
+            Assert.Equal(0, pool.RentedCount);
+        }
+
+        // The packet went back once: the pool still hands out two different packets and no third.
+        Packet a = pool.Rent();
+        Packet b = pool.Rent();
+        Assert.NotSame(a, b);
+        Assert.False(pool.TryRent(out _));
+    }
+
+    [Fact]
+    public void HandingPacketsBetweenThreadsLosesAndDuplicatesNone()
+    {
+        var pool = new PacketPool(capacity: 8, diagnostics: false);
+        var handOff = new System.Collections.Concurrent.BlockingCollection<Packet>(boundedCapacity: 4);
+        int conflicts = 0;
+        var producer = new Thread(() =>
+        {
+            for (int i = 0; i < 20_000; i++)
+            {
+                if (pool.TryRent(out Packet? packet))
+                {
+                    packet.Put(4).Fill(0x5A);
+                    handOff.Add(packet);
+                }
+            }
+
+            handOff.CompleteAdding();
+        });
+        var consumer = new Thread(() =>
+        {
+            foreach (Packet packet in handOff.GetConsumingEnumerable())
+            {
+                if (packet.Length != 4 || packet.Data[3] != 0x5A)
+                {
+                    Interlocked.Increment(ref conflicts);
+                }
+
+                pool.Return(packet);
+            }
+        });
+        producer.Start();
+        consumer.Start();
+        producer.Join();
+        consumer.Join();
+
+        Assert.Equal(0, conflicts);
+        Assert.Equal(0, pool.RentedCount);
+        Assert.Equal(8, Enumerable.Range(0, 8).Select(_ => pool.Rent()).Distinct().Count());
+    }
+
+    [Fact]
     public void ConstructorRejectsImpossibleSizes()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new PacketPool(capacity: 0));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PacketPool(capacity: 1, bufferSize: 64, headroom: 65));
         Assert.Throws<ArgumentOutOfRangeException>(() => new PacketPool(capacity: 1, bufferSize: PacketPool.MaxBufferSize + 1));
+    }
+
+    private static void RunOnThread(Action action)
+    {
+        Exception? failure = null;
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception exception)
+            {
+                failure = exception;
+            }
+        });
+        thread.Start();
+        thread.Join();
+        if (failure is not null)
+        {
+            throw new InvalidOperationException("The action failed on its thread.", failure);
+        }
     }
 }

@@ -1,0 +1,61 @@
+namespace Netipsec.Packets;
+
+/// <summary>
+/// A lock-free, thread-safe stack of the indices 0 to capacity - 1 (a Treiber stack threaded through an array), each
+/// held at most once; what <see cref="PacketPool"/> keeps its free packets in. Allocates nothing after construction.
+/// </summary>
+/// <remarks>
+/// The head packs the top index (plus one, so zero means empty) in its low 32 bits and a version in its high 32 bits
+/// that every successful push and pop bumps, so a pop that read a head which meanwhile was popped and pushed back
+/// (the ABA problem) fails its compare-and-swap instead of linking a stale successor.
+/// </remarks>
+internal sealed class IndexStack
+{
+    private const long VersionStep = 1L << 32;
+    private const long VersionMask = unchecked((long)0xFFFF_FFFF_0000_0000);
+
+    // _next[i] is the index below i while i is on the stack, plus one (zero: i is the bottom).
+    private readonly int[] _next;
+    private long _head;
+
+    public IndexStack(int capacity) => _next = new int[capacity];
+
+    /// <summary>Pushes an index that is not on the stack (the caller guarantees it: the stack cannot tell).</summary>
+    public void Push(int index)
+    {
+        while (true)
+        {
+            long head = Volatile.Read(ref _head);
+            _next[index] = (int)head;
+            long pushed = unchecked((head & VersionMask) + VersionStep) | (uint)(index + 1);
+            if (Interlocked.CompareExchange(ref _head, pushed, head) == head)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Pops the most recently pushed index; false when the stack is empty.</summary>
+    public bool TryPop(out int index)
+    {
+        while (true)
+        {
+            long head = Volatile.Read(ref _head);
+            int top = (int)head;
+            if (top == 0)
+            {
+                index = -1;
+                return false;
+            }
+
+            // The read of the successor may be stale if another thread popped top meanwhile; the version then differs
+            // and the swap fails.
+            long popped = unchecked((head & VersionMask) + VersionStep) | (uint)_next[top - 1];
+            if (Interlocked.CompareExchange(ref _head, popped, head) == head)
+            {
+                index = top - 1;
+                return true;
+            }
+        }
+    }
+}

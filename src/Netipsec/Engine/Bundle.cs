@@ -40,15 +40,16 @@ public sealed class Bundle
     public long SadGeneration { get; }
 
     /// <summary>
-    /// True while the policy is installed and unchanged and every SA is <see cref="SaState.Mature"/> or
-    /// <see cref="SaState.Dying"/>. Lock-free and allocation-free; a concurrent change may make it false right after.
-    /// </summary>
-    /// <summary>
-    /// The most bytes the bundle adds to any packet, once the output path has computed it (-1 before): packets that fit
-    /// the MTU with this much room skip the exact, length-dependent computation.
+    /// A bound on the bytes the bundle adds to any packet, once the output path has computed it (-1 before): packets
+    /// that fit the MTU with this much room skip the exact, length-dependent computation. Also a snapshot, as the SAs
+    /// it comes from cannot change while the bundle is usable.
     /// </summary>
     internal int MaxOverhead { get; set; } = -1;
 
+    /// <summary>
+    /// True while the policy is installed and unchanged and every SA is <see cref="SaState.Mature"/> or
+    /// <see cref="SaState.Dying"/>. Lock-free and allocation-free; a concurrent change may make it false right after.
+    /// </summary>
     public bool IsUsable
     {
         get

@@ -21,9 +21,10 @@ namespace Netipsec.Engine;
 /// acquire state's timeout, after which the next packet raises a new ACQUIRE.
 /// </para>
 /// <para>
-/// The table is direct-mapped, as Linux hashed flows into a fixed table: each flow has one slot, chosen by a hash of
-/// the flow, and a flow whose slot holds another flow replaces it. So the size is fixed, a lookup costs one hash and
-/// one comparison whatever the traffic, and flows that collide only evict each other.
+/// The table has a fixed size, as Linux hashed flows into a fixed table, and is two-way set-associative: a hash of the
+/// flow (seeded per process) picks a set of two slots, so two flows that share a set both stay, and a lookup costs
+/// one hash and at most two comparisons whatever the traffic. A new flow takes an empty or stale slot of its set,
+/// else one of the two by its hash; only three busy flows in one set evict each other.
 /// </para>
 /// <para>Thread-safe. A hit takes no lock and allocates nothing. Stale entries stay until they are replaced or cleared.</para>
 /// </remarks>
@@ -35,22 +36,24 @@ public sealed class FlowCache
     /// <summary>The most slots a cache may have.</summary>
     public const int MaxCapacity = 1 << 20;
 
+    private const int Ways = 2;
+
     private readonly BundleResolver _resolver;
     private readonly FlowCacheEntry?[] _slots;
-    private readonly int _slotMask;
+    private readonly int _setMask; // masks a hash to the index of a set's first way
     private int _count;
 
     /// <param name="resolver">Resolves outbound IPsec policies; its SPD and SAD are the databases the cache follows.</param>
-    /// <param name="capacity">Slots in the table, rounded up to a power of two (at most <see cref="MaxCapacity"/>).</param>
+    /// <param name="capacity">Slots in the table, rounded up to a power of two and to at least one set of two (at most <see cref="MaxCapacity"/>).</param>
     public FlowCache(BundleResolver resolver, int capacity = DefaultCapacity)
     {
         ArgumentNullException.ThrowIfNull(resolver);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, MaxCapacity);
         _resolver = resolver;
-        Capacity = (int)BitOperations.RoundUpToPowerOf2((uint)capacity);
+        Capacity = (int)BitOperations.RoundUpToPowerOf2((uint)Math.Max(capacity, Ways));
         _slots = new FlowCacheEntry?[Capacity];
-        _slotMask = Capacity - 1;
+        _setMask = (Capacity - 1) & ~(Ways - 1);
     }
 
     /// <summary>Slots in the table: the most flows it holds at once.</summary>
@@ -66,8 +69,15 @@ public sealed class FlowCache
     /// <remarks>The caller accounts the traffic (<see cref="SecurityPolicyDatabase.Account"/>) and handles every status.</remarks>
     public FlowCacheEntry Lookup(PolicyDirection direction, in Flow flow)
     {
-        ref FlowCacheEntry? slot = ref Slot(direction, flow);
-        FlowCacheEntry? cached = Volatile.Read(ref slot);
+        ulong hash = FlowKey.SlotHash(direction, flow);
+        ref FlowCacheEntry? first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(hash & (ulong)_setMask));
+        ref FlowCacheEntry? second = ref Unsafe.Add(ref first, 1); // the mask keeps both ways inside the table
+        FlowCacheEntry? cached = Volatile.Read(ref first);
+        if (cached is null || !cached.Key.Is(direction, flow))
+        {
+            cached = Volatile.Read(ref second);
+        }
+
         if (cached is not null && cached.Key.Is(direction, flow) && IsCurrent(cached))
         {
             return cached;
@@ -80,6 +90,7 @@ public sealed class FlowCache
             ? _resolver.Resolve(policy, flow)
             : default;
         var entry = new FlowCacheEntry(new FlowKey(direction, flow), policy, resolution, spdGeneration, sadGeneration);
+        ref FlowCacheEntry? slot = ref ChooseSlot(ref first, ref second, direction, flow, hash);
         if (Interlocked.Exchange(ref slot, entry) is null)
         {
             Interlocked.Increment(ref _count);
@@ -100,9 +111,31 @@ public sealed class FlowCache
         }
     }
 
-    // The mask keeps the index inside the table, so the bounds check can go.
-    private ref FlowCacheEntry? Slot(PolicyDirection direction, in Flow flow) =>
-        ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(FlowKey.SlotHash(direction, flow) & (ulong)_slotMask));
+    /// <summary>
+    /// Where a new entry goes in its set: the slot that holds the flow's stale entry, else an empty or stale slot, else
+    /// the way a bit of the hash picks.
+    /// </summary>
+    private ref FlowCacheEntry? ChooseSlot(ref FlowCacheEntry? first, ref FlowCacheEntry? second, PolicyDirection direction, in Flow flow, ulong hash)
+    {
+        FlowCacheEntry? inFirst = Volatile.Read(ref first);
+        FlowCacheEntry? inSecond = Volatile.Read(ref second);
+        if (inSecond is not null && inSecond.Key.Is(direction, flow))
+        {
+            return ref second;
+        }
+
+        if (inFirst is null || inFirst.Key.Is(direction, flow) || !IsCurrent(inFirst))
+        {
+            return ref first;
+        }
+
+        if (inSecond is null || !IsCurrent(inSecond))
+        {
+            return ref second;
+        }
+
+        return ref (hash & (1UL << 40)) == 0 ? ref first : ref second;
+    }
 
     private bool IsCurrent(FlowCacheEntry entry) =>
         entry.SpdGeneration == _resolver.Spd.Generation

@@ -125,7 +125,6 @@ internal readonly record struct InboundHeader(IpsecProtocol Protocol, IpAddress 
         return Status.Found;
     }
 
-    /// <summary><see cref="Status.IpInIp"/> with the marks set when <paramref name="protocol"/> is IPv4 or IPv6, else <see cref="Status.NotIpsec"/>.</summary>
     /// <summary>
     /// The common case in one pass: ESP in an IPv4 header without options, whole (not a fragment), with lengths that
     /// the full parse would accept. False leaves everything else, errors included, to the full parse.
@@ -159,6 +158,7 @@ internal readonly record struct InboundHeader(IpsecProtocol Protocol, IpAddress 
         return true;
     }
 
+    /// <summary><see cref="Status.IpInIp"/> with the marks set when <paramref name="protocol"/> is IPv4 or IPv6, else <see cref="Status.NotIpsec"/>.</summary>
     private static Status IpInIp(Packet packet, IpProtocol protocol, int innerOffset, IpAddress source, IpAddress destination, out InboundHeader header)
     {
         header = default;

@@ -27,6 +27,7 @@ namespace Netipsec.Engine;
 public sealed class XfrmOutput
 {
     private const int MaxFragments = 64; // 64 KiB over a 1280-byte link needs 52
+    private const int MaxPaddingPerSa = 15;
 
     private readonly XfrmEngine _engine;
     private readonly IXfrmOutputSink _sink;
@@ -290,26 +291,19 @@ public sealed class XfrmOutput
     }
 
     /// <summary>
-    /// The largest <see cref="Overhead"/> of the bundle over all packet lengths, computed on first use. Overhead depends
-    /// on the length only through padding to the ciphers' blocks, all powers of two up to 16 bytes, so lengths 0 to 63
-    /// take every value it can have.
+    /// A bound on <see cref="Overhead"/> for every packet length, computed once per bundle: the overhead depends on the
+    /// length only through padding to a cipher's block (at most 15 bytes per SA, blocks being powers of two up to 16).
     /// </summary>
     private int MaxOverhead(Bundle bundle)
     {
         int known = bundle.MaxOverhead;
-        if (known >= 0)
+        if (known < 0)
         {
-            return known;
+            known = Overhead(bundle.States.AsSpan(), 0) + (MaxPaddingPerSa * bundle.States.Length);
+            bundle.MaxOverhead = known;
         }
 
-        int largest = 0;
-        for (int length = 0; length < 64; length++)
-        {
-            largest = Math.Max(largest, Overhead(bundle.States.AsSpan(), length));
-        }
-
-        bundle.MaxOverhead = largest;
-        return largest;
+        return known;
     }
 
     /// <summary>The longest packet that <paramref name="states"/> turn into at most <paramref name="mtu"/> bytes (0 if none).</summary>

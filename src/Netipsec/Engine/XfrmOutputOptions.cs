@@ -29,6 +29,6 @@ public sealed record XfrmOutputOptions
     /// <summary>ICMP errors that may go out at once before <see cref="IcmpErrorsPerSecond"/> applies.</summary>
     public int IcmpErrorBurst { get; init; } = 50;
 
-    /// <summary>Flows whose policy and bundle are cached.</summary>
+    /// <summary>Slots of the flow cache of policies and bundles: rounded up to a power of two, at most <see cref="FlowCache.MaxCapacity"/> (more throws when the output path is built).</summary>
     public int FlowCacheCapacity { get; init; } = FlowCache.DefaultCapacity;
 }

@@ -41,13 +41,14 @@ public sealed class PacketPool
     private int _createdCount;
 
     /// <summary>Creates an empty pool; packets are allocated on first use.</summary>
-    /// <param name="capacity">Most packets that can exist (and so be rented) at once.</param>
+    /// <param name="capacity">Most packets that can exist (and so be rented) at once, at most 16,777,215.</param>
     /// <param name="bufferSize">Size of each packet's buffer.</param>
     /// <param name="headroom">Headroom of a freshly rented packet; at most <paramref name="bufferSize"/>.</param>
     /// <param name="diagnostics">Record rent and return sites and poison returned buffers; defaults to on in DEBUG builds.</param>
     public PacketPool(int capacity, int bufferSize = DefaultBufferSize, int headroom = DefaultHeadroom, bool? diagnostics = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(capacity);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(capacity, IndexStack.MaxCapacity);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(bufferSize);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(bufferSize, MaxBufferSize);
         ArgumentOutOfRangeException.ThrowIfNegative(headroom);

@@ -25,7 +25,7 @@ namespace Netipsec.Engine;
 /// Every drop increments exactly one <see cref="DropReason"/> counter and returns the packet to its pool; nothing
 /// here throws for anything a packet contains.
 /// </summary>
-/// <remarks>Thread-safe: any number of threads may call <see cref="Input"/> at once (each SA's replay window advances under its lock).</remarks>
+/// <remarks>Thread-safe: any number of threads may call <see cref="Input"/> at once (each SA's replay window serialises its own advances).</remarks>
 public sealed class XfrmInput
 {
     private readonly XfrmEngine _engine;
@@ -265,7 +265,7 @@ public sealed class XfrmInput
             return DropReason.InStateProtoError;
         }
 
-        // The check takes no lock (ReplayWindow.Check may race an Advance); only the advance below is serialised.
+        // The check takes no lock (ReplayWindow.Check may race an advance); only the advance below is serialised.
         uint sequenceHigh = 0;
         if (sa.ReplayWindow is { } window
             && window.Check(header.SequenceLow, out sequenceHigh) is not ReplayVerdict.Accepted and var refused)
@@ -291,16 +291,11 @@ public sealed class XfrmInput
                 return DropReason.InStateProtoError;
         }
 
-        if (sa.ReplayWindow is { } advancing)
+        // A duplicate may have raced this packet between the check and here: only one of them passes.
+        if (sa.ReplayWindow is { } advancing
+            && advancing.AdvanceExclusively(header.SequenceLow, sequenceHigh) is not ReplayVerdict.Accepted and var verdict)
         {
-            lock (sa.SyncRoot)
-            {
-                // A duplicate may have raced this packet between the check and here: only one of them passes.
-                if (advancing.Advance(header.SequenceLow, sequenceHigh) is not ReplayVerdict.Accepted and var verdict)
-                {
-                    return CountReplay(sa, verdict);
-                }
-            }
+            return CountReplay(sa, verdict);
         }
 
         _engine.States.Account(sa, packet.Length);

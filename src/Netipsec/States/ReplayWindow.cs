@@ -14,7 +14,8 @@ namespace Netipsec.States;
 /// the ICV verified. With ESN the high half returned by <see cref="Check"/> is the one the ICV must cover.
 /// </para>
 /// <para>
-/// <see cref="Advance"/> and <see cref="TryCopyBitmap"/> need the owning SA's lock. <see cref="Check"/> does not: it
+/// <see cref="Advance"/> and <see cref="TryCopyBitmap"/> need exclusive access; the data path gets it from
+/// <see cref="AdvanceExclusively"/>, which serialises advances itself. <see cref="Check"/> does not: it
 /// may run on any thread at the same time as one <see cref="Advance"/>, because it only reads, and what it reads is a
 /// state the window really had or a later one (Highest is published after the blocks it covers). So a number it
 /// accepts may be refused by <see cref="Advance"/> (a duplicate raced it: one of them passes), and one it refuses is
@@ -40,6 +41,7 @@ public sealed partial class ReplayWindow
     private readonly ulong[] _blocks;
     private readonly ulong _blockMask;
     private ulong _highest;
+    private int _advancing; // 1 while AdvanceExclusively runs
 
     /// <summary>Creates an empty window: nothing seen, <see cref="Highest"/> 0 or where the SA continues from.</summary>
     /// <param name="size">
@@ -114,6 +116,29 @@ public sealed partial class ReplayWindow
         }
 
         return Classify(((ulong)sequenceHigh << 32) | sequenceLow, highest);
+    }
+
+    /// <summary>
+    /// <see cref="Advance"/> for threads that may race: advances are serialised on a flag taken with a compare-and-swap
+    /// (spinning, then yielding, while another thread advances), cheaper per packet than a lock, whose owner
+    /// bookkeeping cost more than the advance itself. <see cref="Check"/> still runs beside it.
+    /// </summary>
+    public ReplayVerdict AdvanceExclusively(uint sequenceLow, uint sequenceHigh)
+    {
+        var wait = default(SpinWait);
+        while (Interlocked.CompareExchange(ref _advancing, 1, 0) != 0)
+        {
+            wait.SpinOnce();
+        }
+
+        try
+        {
+            return Advance(sequenceLow, sequenceHigh);
+        }
+        finally
+        {
+            Volatile.Write(ref _advancing, 0);
+        }
     }
 
     /// <summary>

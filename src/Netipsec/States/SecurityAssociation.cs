@@ -18,8 +18,8 @@ namespace Netipsec.States;
 /// the database only.
 /// </para>
 /// <para>
-/// Thread safety: every property may be read from any thread. The data path must hold <see cref="SyncRoot"/> while
-/// it advances <see cref="ReplayWindow"/> (its lock-free Check excepted, see <see cref="States.ReplayWindow"/>).
+/// Thread safety: every property may be read from any thread. The data path advances <see cref="ReplayWindow"/> with
+/// its AdvanceExclusively (its lock-free Check beside it, see <see cref="States.ReplayWindow"/>).
 /// </para>
 /// </remarks>
 public sealed partial class SecurityAssociation
@@ -164,14 +164,14 @@ public sealed partial class SecurityAssociation
     /// <summary>
     /// The receiver's replay window, created when the SA is installed; null for IPComp (no sequence numbers) and
     /// before installation. Without anti-replay it has size 0: it accepts every number but still tracks the highest
-    /// one for ESN inference. Guarded by <see cref="SyncRoot"/>.
+    /// one for ESN inference. The data path advances it with <see cref="ReplayWindow.AdvanceExclusively"/>.
     /// </summary>
     public ReplayWindow? ReplayWindow { get; private set; }
 
     /// <summary>The sender's sequence counter, created when the SA is installed; null for IPComp and before installation.</summary>
     public SequenceCounter? SequenceCounter { get; private set; }
 
-    /// <summary>Serialises the data path's replay advance on <see cref="ReplayWindow"/> (Linux's x->lock); the check needs no lock.</summary>
+    /// <summary>Serialises changes to the SA's NAT-T peer state from the data path (the replay window serialises its own advances).</summary>
     public Lock SyncRoot { get; } = new();
 
     public SaStatistics Statistics { get; } = new();

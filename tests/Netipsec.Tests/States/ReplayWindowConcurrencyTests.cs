@@ -3,7 +3,7 @@ using Netipsec.States;
 namespace Netipsec.Tests.States;
 
 /// <summary>
-/// <see cref="ReplayWindow.Check"/> runs without the SA's lock while another thread advances the window (as the input
+/// <see cref="ReplayWindow.Check"/> runs without exclusive access while another thread advances the window (as the input
 /// path does): it may accept a number that is refused later, but it must never refuse a number the window would
 /// still accept, so a refusal stands for every later state.
 /// </summary>
@@ -52,5 +52,33 @@ public sealed class ReplayWindowConcurrencyTests
         writer.Join();
         Assert.Equal(0, refusedAdvances);
         Assert.Equal(start + Advances - ((start + Advances) % 3 == 0 ? 1UL : 0UL), window.Highest);
+    }
+
+    [Theory]
+    [InlineData(64, false)]
+    [InlineData(1024, true)]
+    public void Racing_exclusive_advances_accept_every_number_exactly_once(int size, bool esn)
+    {
+        const int Threads = 4;
+        const uint Numbers = 50_000;
+        var window = new ReplayWindow(size, esn);
+        int[] acceptedBy = new int[Numbers + 1];
+        var start = new Barrier(Threads);
+
+        Parallel.For(0, Threads, new ParallelOptions { MaxDegreeOfParallelism = Threads }, _ =>
+        {
+            start.SignalAndWait();
+            // Every thread offers every number in order, as duplicates racing through several receive queues would.
+            for (uint n = 1; n <= Numbers; n++)
+            {
+                if (window.AdvanceExclusively(n, 0) == ReplayVerdict.Accepted)
+                {
+                    Interlocked.Increment(ref acceptedBy[n]);
+                }
+            }
+        });
+
+        Assert.All(acceptedBy.AsSpan(1).ToArray(), count => Assert.Equal(1, count));
+        Assert.Equal(Numbers, window.Highest);
     }
 }

@@ -63,9 +63,9 @@ internal static class ControlCommands
             DaemonStatistics.Write(output, prefix + "States", ofProtocol.Count);
             DaemonStatistics.Write(output, prefix + "Bytes", (long)ofProtocol.Aggregate(0UL, static (sum, sa) => sum + sa.Current.Bytes));
             DaemonStatistics.Write(output, prefix + "Packets", (long)ofProtocol.Aggregate(0UL, static (sum, sa) => sum + sa.Current.Packets));
-            DaemonStatistics.Write(output, prefix + "ReplayWindow", ofProtocol.Sum(static sa => sa.Statistics.ReplayWindow));
-            DaemonStatistics.Write(output, prefix + "Replay", ofProtocol.Sum(static sa => sa.Statistics.Replay));
-            DaemonStatistics.Write(output, prefix + "IntegrityFailed", ofProtocol.Sum(static sa => sa.Statistics.IntegrityFailures));
+            DaemonStatistics.Write(output, prefix + "ReplayWindow", ofProtocol.Sum(static sa => sa.Statistics[SaCounter.ReplayWindow]));
+            DaemonStatistics.Write(output, prefix + "Replay", ofProtocol.Sum(static sa => sa.Statistics[SaCounter.Replay]));
+            DaemonStatistics.Write(output, prefix + "IntegrityFailed", ofProtocol.Sum(static sa => sa.Statistics[SaCounter.IntegrityFailures]));
         }
 
         IpCompStatistics compression = IpCompTransform.Instance.Statistics;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Netipsec.Common;
 using Netipsec.Crypto.IntelIpsecMb;
 using Netipsec.Daemon.DataPlane;
 using Netipsec.Daemon.Tun;
@@ -62,12 +63,12 @@ internal sealed class DaemonRuntime : IDisposable
     public void WriteCounters(TextWriter output)
     {
         Statistics.WriteTo(output);
-        NatTraversalStatistics natTraversal = Engine.NatTraversal.Statistics;
-        DaemonStatistics.Write(output, "NatKeepalivesSent", natTraversal.KeepalivesSent);
-        DaemonStatistics.Write(output, "NatKeepalivesReceived", natTraversal.KeepalivesReceived);
-        DaemonStatistics.Write(output, "NatIkeHandedOff", natTraversal.IkePacketsHandedOff);
-        DaemonStatistics.Write(output, "NatIkeUnhandled", natTraversal.IkePacketsUnhandled);
-        DaemonStatistics.Write(output, "NatMappingChanges", natTraversal.MappingChanges);
+        EnumCounters<NatTraversalCounter> natTraversal = Engine.NatTraversal.Statistics;
+        DaemonStatistics.Write(output, "NatKeepalivesSent", natTraversal[NatTraversalCounter.KeepalivesSent]);
+        DaemonStatistics.Write(output, "NatKeepalivesReceived", natTraversal[NatTraversalCounter.KeepalivesReceived]);
+        DaemonStatistics.Write(output, "NatIkeHandedOff", natTraversal[NatTraversalCounter.IkePacketsHandedOff]);
+        DaemonStatistics.Write(output, "NatIkeUnhandled", natTraversal[NatTraversalCounter.IkePacketsUnhandled]);
+        DaemonStatistics.Write(output, "NatMappingChanges", natTraversal[NatTraversalCounter.MappingChanges]);
         DaemonStatistics.Write(output, "TunReadErrors", _tun?.ReadErrors ?? 0);
         DaemonStatistics.Write(output, "TunWriteErrors", _tun?.WriteErrors ?? 0);
         DaemonStatistics.Write(output, "WireReceiveErrors", _wire?.ReceiveErrors ?? 0);

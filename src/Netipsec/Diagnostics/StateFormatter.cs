@@ -1,3 +1,4 @@
+using Netipsec.Common;
 using System.Globalization;
 using Netipsec.Crypto;
 using Netipsec.States;
@@ -46,8 +47,8 @@ public static class StateFormatter
         string sequence = sa.SequenceCounter is { } counter ? Invariant($"oseq 0x{counter.Current:x}") : "oseq -";
         string highest = sa.ReplayWindow is { } window ? Invariant($"seq 0x{window.Highest:x}") : "seq -";
         output.WriteLine($"\tanti-replay context: {sequence}, {highest}");
-        SaStatistics statistics = sa.Statistics;
-        output.WriteLine(Invariant($"\tstats: replay-window {statistics.ReplayWindow} replay {statistics.Replay} failed {statistics.IntegrityFailures}"));
+        EnumCounters<SaCounter> statistics = sa.Statistics;
+        output.WriteLine(Invariant($"\tstats: replay-window {statistics[SaCounter.ReplayWindow]} replay {statistics[SaCounter.Replay]} failed {statistics[SaCounter.IntegrityFailures]}"));
     }
 
     /// <summary>

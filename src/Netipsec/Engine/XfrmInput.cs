@@ -203,7 +203,7 @@ public sealed class XfrmInput
         switch (kind)
         {
             case EncapsulationKind.Keepalive:
-                natTraversal.Statistics.IncrementKeepalivesReceived();
+                natTraversal.Statistics.Increment(NatTraversalCounter.KeepalivesReceived);
                 packet.Pool.Return(packet);
                 verdict = XfrmVerdict.Keepalive;
                 break;
@@ -255,7 +255,7 @@ public sealed class XfrmInput
         // with an encapsulation, plain ESP only for one without.
         if ((sa.NatTraversal is not null) != encapsulatedFrom.HasValue)
         {
-            sa.Statistics.IncrementEncapsulationMismatches();
+            sa.Statistics.Increment(SaCounter.EncapsulationMismatches);
             return DropReason.InStateMismatch;
         }
 
@@ -283,7 +283,7 @@ public sealed class XfrmInput
                 dummy = true;
                 break;
             case TransformStatus.IntegrityFailed:
-                sa.Statistics.IncrementIntegrityFailures();
+                sa.Statistics.Increment(SaCounter.IntegrityFailures);
                 return DropReason.InStateProtoError;
             case TransformStatus.Unsupported:
                 return DropReason.InStateExpired; // the SA was destroyed while the packet was in crypto
@@ -393,11 +393,11 @@ public sealed class XfrmInput
     {
         if (verdict == ReplayVerdict.TooOld)
         {
-            sa.Statistics.IncrementReplayWindow();
+            sa.Statistics.Increment(SaCounter.ReplayWindow);
         }
         else
         {
-            sa.Statistics.IncrementReplay();
+            sa.Statistics.Increment(SaCounter.Replay);
         }
 
         return DropReason.InStateSeqError;

@@ -1,3 +1,4 @@
+using Netipsec.Common;
 using System.Collections.Frozen;
 using Netipsec.Engine;
 using Netipsec.Packets;
@@ -46,9 +47,9 @@ public sealed class NatTraversalEngine
     public NatTraversalOptions Options { get; }
 
     /// <summary>Keepalives, IKE hand-offs and mapping changes, beside the MIB.</summary>
-    public NatTraversalStatistics Statistics { get; } = new();
+    public EnumCounters<NatTraversalCounter> Statistics { get; } = new();
 
-    /// <summary>Where IKE packets that arrive on a NAT-T port go; null drops them (counted in <see cref="NatTraversalStatistics.IkePacketsUnhandled"/>).</summary>
+    /// <summary>Where IKE packets that arrive on a NAT-T port go; null drops them (counted as <see cref="NatTraversalCounter.IkePacketsUnhandled"/>).</summary>
     public IIkePacketHandler? IkeHandler
     {
         get => Volatile.Read(ref _ikeHandler);
@@ -116,7 +117,7 @@ public sealed class NatTraversalEngine
                     }
 
                     WriteKeepalive(keepalive, local, remote);
-                    Statistics.IncrementKeepalivesSent();
+                    Statistics.Increment(NatTraversalCounter.KeepalivesSent);
                     sink.Transmit(keepalive);
                     sent++;
                 }
@@ -149,7 +150,7 @@ public sealed class NatTraversalEngine
 
         if (sa.TryClaimMappingReport(observed))
         {
-            Statistics.IncrementMappingChanges();
+            Statistics.Increment(NatTraversalCounter.MappingChanges);
             _events.OnNatMappingChanged(new NatMappingChange(sa, recorded, observed));
             if (Options.FollowPortChanges && observed.Address == recorded.Address)
             {
@@ -163,13 +164,13 @@ public sealed class NatTraversalEngine
     {
         if (IkeHandler is not { } handler)
         {
-            Statistics.IncrementIkePacketsUnhandled();
+            Statistics.Increment(NatTraversalCounter.IkePacketsUnhandled);
             return false;
         }
 
         packet.SetNetworkHeader(0);
         packet.SetTransportHeader(datagram.UdpOffset);
-        Statistics.IncrementIkePacketsHandedOff();
+        Statistics.Increment(NatTraversalCounter.IkePacketsHandedOff);
         handler.HandleIkePacket(packet, datagram.Source, datagram.Destination);
         return true;
     }

@@ -1,3 +1,4 @@
+using Netipsec.Common;
 using System.Globalization;
 using System.Text;
 using Netipsec.Packets;
@@ -174,7 +175,8 @@ public sealed partial class SecurityAssociation
     /// <summary>Serialises changes to the SA's NAT-T peer state from the data path (the replay window serialises its own advances).</summary>
     public Lock SyncRoot { get; } = new();
 
-    public SaStatistics Statistics { get; } = new();
+    /// <summary>The SA's drop counters, named by <see cref="SaCounter"/>; counted lock-free by the data path.</summary>
+    public EnumCounters<SaCounter> Statistics { get; } = new();
 
     /// <summary>setkey-like text; never includes key material.</summary>
     public override string ToString()

@@ -29,7 +29,7 @@ public sealed class NatKeepaliveTests
         Assert.Equal(2, sent.Count);
         Assert.Contains(sent, p => Udp(p) == (Local, 4500, Peer, 4500));
         Assert.Contains(sent, p => Udp(p) == (Peer, 4600, Local, 4600));
-        Assert.Equal(2, engine.NatTraversal.Statistics.KeepalivesSent);
+        Assert.Equal(2, engine.NatTraversal.Statistics[NatTraversalCounter.KeepalivesSent]);
     }
 
     [Fact]

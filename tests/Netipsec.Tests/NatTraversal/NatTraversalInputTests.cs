@@ -23,7 +23,7 @@ public sealed class NatTraversalInputTests
         Assert.Equal(XfrmVerdict.Dropped, net.B.InjectFromWire(inUdp));
 
         mib.AssertOnly(net.B, DropReason.InStateMismatch);
-        Assert.Equal(1, SiteToSite.StateOf(net.B, net.BAddress, HostToHost.AToBSpi).Statistics.EncapsulationMismatches);
+        Assert.Equal(1, SiteToSite.StateOf(net.B, net.BAddress, HostToHost.AToBSpi).Statistics[SaCounter.EncapsulationMismatches]);
     }
 
     [Fact]
@@ -40,7 +40,7 @@ public sealed class NatTraversalInputTests
         Assert.Equal(XfrmVerdict.Dropped, net.B.InjectFromWire(plain));
 
         mib.AssertOnly(net.B, DropReason.InStateMismatch);
-        Assert.Equal(1, SiteToSite.StateOf(net.B, net.BAddress, HostToHost.AToBSpi).Statistics.EncapsulationMismatches);
+        Assert.Equal(1, SiteToSite.StateOf(net.B, net.BAddress, HostToHost.AToBSpi).Statistics[SaCounter.EncapsulationMismatches]);
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class NatTraversalInputTests
 
         Assert.Equal(XfrmVerdict.Keepalive, net.B.InjectFromWire(NatPackets.Keepalive(net.AAddress, 4500, net.BAddress, 4500)));
 
-        Assert.Equal(1, net.B.Engine.NatTraversal.Statistics.KeepalivesReceived);
+        Assert.Equal(1, net.B.Engine.NatTraversal.Statistics[NatTraversalCounter.KeepalivesReceived]);
         Assert.Empty(net.B.Inbox);
         Assert.Equal(0, net.B.Pool.RentedCount);
         mib.AssertNone();
@@ -78,7 +78,7 @@ public sealed class NatTraversalInputTests
 
         net.B.InjectFromWire(NatPackets.Keepalive(net.AAddress, 4500, elsewhere, 4500));
 
-        Assert.Equal(0, net.B.Engine.NatTraversal.Statistics.KeepalivesReceived);
+        Assert.Equal(0, net.B.Engine.NatTraversal.Statistics[NatTraversalCounter.KeepalivesReceived]);
         Assert.Equal(1, net.Network.Unroutable); // forwarded towards its destination, which nobody owns here
     }
 

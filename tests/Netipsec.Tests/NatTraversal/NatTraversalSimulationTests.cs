@@ -100,14 +100,14 @@ public sealed class NatTraversalSimulationTests
         Assert.True(sentHeader.VerifyChecksum());
         Assert.Equal(Convert.FromHexString("11941194000900" + "00" + "FF"), NatPackets.UdpOf(sent).ToArray()); // 4500 -> 4500, length 9, checksum 0, 0xFF
         Assert.Equal((TunnelThroughNat.NatPublic, net.WestPublicPort), (new Ipv4Header(natted).Source, BinaryPrimitives.ReadUInt16BigEndian(NatPackets.UdpOf(natted))));
-        Assert.Equal(1, net.EastGateway.Engine.NatTraversal.Statistics.KeepalivesReceived);
-        Assert.Equal(1, net.WestGateway.Engine.NatTraversal.Statistics.KeepalivesSent);
+        Assert.Equal(1, net.EastGateway.Engine.NatTraversal.Statistics[NatTraversalCounter.KeepalivesReceived]);
+        Assert.Equal(1, net.WestGateway.Engine.NatTraversal.Statistics[NatTraversalCounter.KeepalivesSent]);
 
         net.Clock.Advance(TimeSpan.FromSeconds(5));
         Assert.Equal(1, net.WestGateway.SendDueKeepalives());
         Assert.Equal(1, net.EastGateway.SendDueKeepalives()); // east's outbound SA keeps the mapping open from its side too
-        Assert.Equal(2, net.EastGateway.Engine.NatTraversal.Statistics.KeepalivesReceived);
-        Assert.Equal(1, net.WestGateway.Engine.NatTraversal.Statistics.KeepalivesReceived);
+        Assert.Equal(2, net.EastGateway.Engine.NatTraversal.Statistics[NatTraversalCounter.KeepalivesReceived]);
+        Assert.Equal(1, net.WestGateway.Engine.NatTraversal.Statistics[NatTraversalCounter.KeepalivesReceived]);
         Assert.Empty(net.EastHost.Inbox);
         mib.AssertNone();
     }
@@ -127,12 +127,12 @@ public sealed class NatTraversalSimulationTests
         Assert.Equal(new UdpEndpoint(TunnelThroughNat.EastOuter, 4500), destination);
         Assert.Equal(NatPackets.NonEspMarker, payload[..4]);
         Assert.Equal(64, payload.Length);
-        Assert.Equal((2L, 0L), (east.Statistics.IkePacketsHandedOff, east.Statistics.IkePacketsUnhandled));
+        Assert.Equal((2L, 0L), (east.Statistics[NatTraversalCounter.IkePacketsHandedOff], east.Statistics[NatTraversalCounter.IkePacketsUnhandled]));
 
         east.IkeHandler = null;
         net.WestGateway.SendUnprotected(NatPackets.Ike(TunnelThroughNat.WestOuter, 4500, TunnelThroughNat.EastOuter, 4500));
 
-        Assert.Equal((2L, 1L), (east.Statistics.IkePacketsHandedOff, east.Statistics.IkePacketsUnhandled));
+        Assert.Equal((2L, 1L), (east.Statistics[NatTraversalCounter.IkePacketsHandedOff], east.Statistics[NatTraversalCounter.IkePacketsUnhandled]));
         Assert.Equal(0, net.EastGateway.Pool.RentedCount);
         mib.AssertNone();
     }
@@ -157,7 +157,7 @@ public sealed class NatTraversalSimulationTests
         Assert.Equal(new UdpEndpoint(TunnelThroughNat.NatPublic, newPort), change.Current);
         SecurityAssociation eastIn = change.State;
         Assert.Equal((TunnelThroughNat.WestToEastSpi, oldPort), (eastIn.Spi, eastIn.NatTraversal!.SourcePort));
-        Assert.Equal(1, net.EastGateway.Engine.NatTraversal.Statistics.MappingChanges);
+        Assert.Equal(1, net.EastGateway.Engine.NatTraversal.Statistics[NatTraversalCounter.MappingChanges]);
 
         // East still sends to the old port, which the NAT forgot.
         net.EastHost.Send(Traffic.Udp(TunnelThroughNat.EastHostAddress, TunnelThroughNat.WestHostAddress, 53, 5000));

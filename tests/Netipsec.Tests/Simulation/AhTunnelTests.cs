@@ -46,7 +46,7 @@ public sealed class AhTunnelTests
 
         Assert.Equal(XfrmVerdict.Dropped, WireTap.Inject(net.EastGateway, tampered));
         SecurityAssociation inbound = StateOf(net.EastGateway, net.EastGatewayOuter, SiteToSite.WestToEastSpi);
-        Assert.Equal(1, inbound.Statistics.IntegrityFailures);
+        Assert.Equal(1, inbound.Statistics[SaCounter.IntegrityFailures]);
         Assert.Equal(XfrmVerdict.Passed, WireTap.Inject(net.EastGateway, wire));
         Assert.Equal([plain], net.EastHost.Inbox);
         mib.AssertOnly(net.EastGateway, DropReason.InStateProtoError);

@@ -48,7 +48,7 @@ public sealed class EspPaddingTrafficTests
         Assert.True(sender == EspPadding.Zero ? dropped == 4 : dropped >= 3, $"{dropped} of 4 dropped");
         mib.AssertOnly(net.EastGateway, DropReason.InStateProtoError, dropped);
         SecurityAssociation inbound = SiteToSite.StateOf(net.EastGateway, net.EastGatewayOuter, SiteToSite.WestToEastSpi);
-        Assert.Equal(0, inbound.Statistics.IntegrityFailures); // authentic: the padding, not the ICV, is what is wrong
+        Assert.Equal(0, inbound.Statistics[SaCounter.IntegrityFailures]); // authentic: the padding, not the ICV, is what is wrong
         Assert.Equal((ulong)net.EastHost.Inbox.Count, inbound.Current.Packets); // a dropped packet is not accounted
     }
 

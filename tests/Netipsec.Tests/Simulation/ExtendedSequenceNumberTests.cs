@@ -55,7 +55,7 @@ public sealed class ExtendedSequenceNumberTests
         Assert.Equal(XfrmVerdict.Dropped, WireTap.Inject(net.EastGateway, net.Network.Wire[1]));
 
         Assert.Single(net.EastHost.Inbox);
-        Assert.Equal(1, SiteToSite.StateOf(net.EastGateway, net.EastGatewayOuter, SiteToSite.WestToEastSpi).Statistics.Replay);
+        Assert.Equal(1, SiteToSite.StateOf(net.EastGateway, net.EastGatewayOuter, SiteToSite.WestToEastSpi).Statistics[SaCounter.Replay]);
         mib.AssertOnly(net.EastGateway, DropReason.InStateSeqError);
     }
 

@@ -33,7 +33,7 @@ public sealed class InboundDropTests
         MibWatch mib = _net.Watch();
 
         Assert.Equal(XfrmVerdict.Dropped, WireTap.Inject(_net.EastGateway, tampered));
-        Assert.Equal(1, EastInbound.Statistics.IntegrityFailures);
+        Assert.Equal(1, EastInbound.Statistics[SaCounter.IntegrityFailures]);
         Assert.Equal(0ul, EastInbound.ReplayWindow!.Highest);
         Assert.Equal(0ul, EastInbound.Current.Packets);
 
@@ -53,7 +53,7 @@ public sealed class InboundDropTests
         Assert.Equal(XfrmVerdict.Dropped, WireTap.Inject(_net.EastGateway, wire));
 
         Assert.Equal([plain], _net.EastHost.Inbox);
-        Assert.Equal((1L, 0L), (EastInbound.Statistics.Replay, EastInbound.Statistics.ReplayWindow));
+        Assert.Equal((1L, 0L), (EastInbound.Statistics[SaCounter.Replay], EastInbound.Statistics[SaCounter.ReplayWindow]));
         mib.AssertOnly(_net.EastGateway, DropReason.InStateSeqError);
     }
 
@@ -76,7 +76,7 @@ public sealed class InboundDropTests
 
         Assert.Equal(65ul, EastInbound.ReplayWindow!.Highest);
         Assert.Equal(secondPlain, _net.EastHost.Inbox[^1]);
-        Assert.Equal((0L, 1L), (EastInbound.Statistics.Replay, EastInbound.Statistics.ReplayWindow));
+        Assert.Equal((0L, 1L), (EastInbound.Statistics[SaCounter.Replay], EastInbound.Statistics[SaCounter.ReplayWindow]));
         mib.AssertOnly(_net.EastGateway, DropReason.InStateSeqError);
     }
 

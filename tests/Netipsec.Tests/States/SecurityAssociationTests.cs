@@ -219,15 +219,15 @@ public sealed class SecurityAssociationTests
     {
         SecurityAssociation sa = Esp(0x1000);
 
-        sa.Statistics.IncrementReplay();
-        sa.Statistics.IncrementReplay();
-        sa.Statistics.IncrementReplayWindow();
-        sa.Statistics.IncrementIntegrityFailures();
-        sa.Statistics.IncrementIntegrityFailures();
-        sa.Statistics.IncrementIntegrityFailures();
+        sa.Statistics.Increment(SaCounter.Replay);
+        sa.Statistics.Increment(SaCounter.Replay);
+        sa.Statistics.Increment(SaCounter.ReplayWindow);
+        sa.Statistics.Increment(SaCounter.IntegrityFailures);
+        sa.Statistics.Increment(SaCounter.IntegrityFailures);
+        sa.Statistics.Increment(SaCounter.IntegrityFailures);
 
-        Assert.Equal(2, sa.Statistics.Replay);
-        Assert.Equal(1, sa.Statistics.ReplayWindow);
-        Assert.Equal(3, sa.Statistics.IntegrityFailures);
+        Assert.Equal(2, sa.Statistics[SaCounter.Replay]);
+        Assert.Equal(1, sa.Statistics[SaCounter.ReplayWindow]);
+        Assert.Equal(3, sa.Statistics[SaCounter.IntegrityFailures]);
     }
 }

@@ -114,8 +114,8 @@ public sealed class AhOverEspBundleTests
         Assert.Equal(XfrmVerdict.Dropped, WireTap.Inject(net.B, wire));
 
         mib.AssertOnly(net.B, DropReason.InStateProtoError);
-        Assert.Equal(1u, StateOf(net.B, net.BAddress, AhAToB, IpsecProtocol.Ah).Statistics.IntegrityFailures);
-        Assert.Equal(0u, StateOf(net.B, net.BAddress, EspAToB, IpsecProtocol.Esp).Statistics.IntegrityFailures);
+        Assert.Equal(1u, StateOf(net.B, net.BAddress, AhAToB, IpsecProtocol.Ah).Statistics[SaCounter.IntegrityFailures]);
+        Assert.Equal(0u, StateOf(net.B, net.BAddress, EspAToB, IpsecProtocol.Esp).Statistics[SaCounter.IntegrityFailures]);
     }
 
     [Fact]

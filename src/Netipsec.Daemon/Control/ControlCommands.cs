@@ -69,11 +69,11 @@ internal static class ControlCommands
         }
 
         IpCompStatistics compression = IpCompTransform.Instance.Statistics;
-        DaemonStatistics.Write(output, "IpCompCompressed", compression.Compressed);
-        DaemonStatistics.Write(output, "IpCompUncompressedSmall", compression.UncompressedSmall);
-        DaemonStatistics.Write(output, "IpCompIncompressible", compression.UncompressedIncompressible);
-        DaemonStatistics.Write(output, "IpCompSkipped", compression.Skipped);
-        DaemonStatistics.Write(output, "IpCompDecompressed", compression.Decompressed);
+        DaemonStatistics.Write(output, "IpCompCompressed", compression[IpCompCounter.Compressed]);
+        DaemonStatistics.Write(output, "IpCompUncompressedSmall", compression[IpCompCounter.UncompressedSmall]);
+        DaemonStatistics.Write(output, "IpCompIncompressible", compression[IpCompCounter.UncompressedIncompressible]);
+        DaemonStatistics.Write(output, "IpCompSkipped", compression[IpCompCounter.Skipped]);
+        DaemonStatistics.Write(output, "IpCompDecompressed", compression[IpCompCounter.Decompressed]);
         DaemonStatistics.Write(output, "IpCompDecompressFailed", compression.DecompressionFailures);
         daemonCounters?.Invoke(output);
     }

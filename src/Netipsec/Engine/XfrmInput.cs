@@ -240,14 +240,14 @@ public sealed class XfrmInput
 
         if (!_engine.States.TryLookupBySpi(header.Destination, header.Spi, header.Protocol, out SecurityAssociation? sa))
         {
-            IpCompCounters(header.Protocol)?.AddNoState();
+            IpCompCounters(header.Protocol)?.Increment(IpCompCounter.NoState);
             return DropReason.InNoStates;
         }
 
         DropReason stateProblem = CheckState(sa);
         if (stateProblem != DropReason.None)
         {
-            IpCompCounters(header.Protocol)?.AddInvalid();
+            IpCompCounters(header.Protocol)?.Increment(IpCompCounter.Invalid);
             return stateProblem;
         }
 
@@ -436,7 +436,7 @@ public sealed class XfrmInput
         {
             if (HasIpComp(packet.SecPath))
             {
-                IpCompCounters(IpsecProtocol.IpComp)?.AddPolicyDrop();
+                IpCompCounters(IpsecProtocol.IpComp)?.Increment(IpCompCounter.PolicyDrops);
             }
 
             return Drop(packet, reason);

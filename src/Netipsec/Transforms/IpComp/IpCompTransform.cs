@@ -90,7 +90,7 @@ public sealed class IpCompTransform : IXfrmType
             || !AlgorithmTable.TryGetByPfKeyId(PfKeyAlgorithmSpace.Compression, compression.Id, out AlgorithmInfo? info)
             || info.Primitive != CryptoPrimitive.Deflate)
         {
-            Statistics.AddBadConfiguration();
+            Statistics.Increment(IpCompCounter.BadConfiguration);
             return TransformStatus.Unsupported;
         }
 
@@ -126,13 +126,13 @@ public sealed class IpCompTransform : IXfrmType
         ArgumentNullException.ThrowIfNull(packet);
         if (sa.TypeState is not IpCompState state || state.IsDisposed)
         {
-            Statistics.AddNoTransform();
+            Statistics.Increment(IpCompCounter.NoTransform);
             return TransformStatus.Unsupported;
         }
 
         if (!packet.HasNetworkHeader || !packet.HasTransportHeader)
         {
-            Statistics.AddHeaderDrop();
+            Statistics.Increment(IpCompCounter.HeaderDrops);
             return TransformStatus.Malformed;
         }
 
@@ -141,13 +141,13 @@ public sealed class IpCompTransform : IXfrmType
         int payloadOffset = headerOffset + IpCompHeader.Length;
         if (packet.NetworkOffset < 0 || packet.NextHeaderFieldOffset < 0 || protocolField >= headerOffset || payloadOffset > packet.Length)
         {
-            Statistics.AddHeaderDrop();
+            Statistics.Increment(IpCompCounter.HeaderDrops);
             return TransformStatus.Malformed;
         }
 
         if (!IsIpHeader(packet.Data[packet.NetworkOffset]))
         {
-            Statistics.AddNoProtocolFamily();
+            Statistics.Increment(IpCompCounter.NoProtocolFamily);
             return TransformStatus.Malformed;
         }
 
@@ -155,13 +155,13 @@ public sealed class IpCompTransform : IXfrmType
         Statistics.AddOutput(payloadLength);
         if (payloadLength <= DeflateThreshold)
         {
-            Statistics.AddTooSmall();
+            Statistics.Increment(IpCompCounter.UncompressedSmall);
             return SendUncompressed(packet, headerOffset, protocolField);
         }
 
         if (state.TrySkip())
         {
-            Statistics.AddSkipped();
+            Statistics.Increment(IpCompCounter.Skipped);
             return SendUncompressed(packet, headerOffset, protocolField);
         }
 
@@ -170,7 +170,7 @@ public sealed class IpCompTransform : IXfrmType
         Span<byte> payload = data.Slice(payloadOffset, payloadLength);
         if (!DeflateCodec.TryCompress(payload, payload[..(payloadLength - IpCompHeader.Length - 1)], out int compressedLength))
         {
-            Statistics.AddIncompressible();
+            Statistics.Increment(IpCompCounter.UncompressedIncompressible);
             state.RecordFailure(FailureThreshold, SkipCount);
             return SendUncompressed(packet, headerOffset, protocolField);
         }
@@ -200,14 +200,14 @@ public sealed class IpCompTransform : IXfrmType
         ArgumentNullException.ThrowIfNull(packet);
         if (sa.TypeState is not IpCompState state || state.IsDisposed)
         {
-            Statistics.AddNoTransform();
+            Statistics.Increment(IpCompCounter.NoTransform);
             return TransformStatus.Unsupported;
         }
 
         if (!packet.HasNetworkHeader || !packet.HasTransportHeader || packet.NetworkOffset < 0
             || packet.TransportOffset <= packet.NetworkOffset || packet.TransportOffset + IpCompHeader.Length > packet.Length)
         {
-            Statistics.AddHeaderDrop();
+            Statistics.Increment(IpCompCounter.HeaderDrops);
             return TransformStatus.Malformed;
         }
 
@@ -217,7 +217,7 @@ public sealed class IpCompTransform : IXfrmType
         Statistics.AddInput(data.Length - payloadOffset);
         if (!IsIpHeader(data[packet.NetworkOffset]))
         {
-            Statistics.AddNoProtocolFamily();
+            Statistics.Increment(IpCompCounter.NoProtocolFamily);
             return TransformStatus.Malformed;
         }
 
@@ -228,16 +228,16 @@ public sealed class IpCompTransform : IXfrmType
         switch (DeflateCodec.TryDecompress(data[payloadOffset..], limit, out ReadOnlySpan<byte> decompressed))
         {
             case DeflateCodec.InflateStatus.TooLarge:
-                Statistics.AddTooBig();
+                Statistics.Increment(IpCompCounter.TooBig);
                 return TransformStatus.Malformed;
             case DeflateCodec.InflateStatus.Corrupt:
-                Statistics.AddCrypto();
+                Statistics.Increment(IpCompCounter.Crypto);
                 return TransformStatus.Malformed;
         }
 
         if (!packet.TryEnsureRoom(0, Math.Max(0, headerOffset + decompressed.Length - packet.Length)))
         {
-            Statistics.AddWrap();
+            Statistics.Increment(IpCompCounter.Wrap);
             return TransformStatus.Malformed;
         }
 

@@ -159,7 +159,7 @@ public sealed class IpCompTunnelCompanionTests
         Assert.Equal(SadStatus.Ok, engine.States.GetSpi(net.EastGatewayOuter, net.WestGatewayOuter, IpsecProtocol.IpComp, XfrmMode.Tunnel, ReqId, WestToEastCpi, WestToEastCpi, 0, out _));
         Assert.Equal(XfrmVerdict.Dropped, input.Input(Copy(net.EastGateway, compressed))); // its CPI names a larval state now
 
-        Assert.Equal((1L, 1L, 1L), (transform.Statistics.PolicyDrops, transform.Statistics.NoState, transform.Statistics.Invalid));
+        Assert.Equal((1L, 1L, 1L), (transform.Statistics[IpCompCounter.PolicyDrops], transform.Statistics[IpCompCounter.NoState], transform.Statistics[IpCompCounter.Invalid]));
         Assert.Equal((1L, 1L, 1L), (engine.Statistics[DropReason.InTmplMismatch], engine.Statistics[DropReason.InNoStates], engine.Statistics[DropReason.InStateInvalid]));
     }
 

@@ -7,46 +7,59 @@ using Netipsec.States;
 namespace Netipsec.Daemon.Tun;
 
 /// <summary>
-/// Keeps one route into the TUN interface per remote subnet of a tunnel-mode outbound policy, so the kernel hands
-/// exactly the traffic those policies protect to the daemon: routes are added when a policy appears and removed when
-/// it goes (and all of them when the daemon stops).
+/// Keeps one route into the TUN interface per destination prefix of the outbound policies of one mode, so the kernel
+/// hands the traffic those policies protect to the daemon: routes are added when a policy appears and removed when
+/// it goes (and all of them when the daemon stops). Tunnel mode routes each policy's remote subnet in the main
+/// table; transport mode routes each policy's destination in the table that only unmarked packets consult (see
+/// <see cref="Netlink.UnmarkedRule"/>), since the destination is the peer the daemon's own marked packets go to.
 /// </summary>
 /// <remarks>
-/// A subnet that contains one of its own tunnel endpoints is not routed: the encrypted packets to that endpoint
-/// would follow the route back into the TUN and loop. Such a policy still applies to traffic the administrator
-/// routes into the TUN in some narrower way. Not thread-safe: the timer loop owns it.
+/// A tunnel subnet that contains one of its own tunnel endpoints is not routed: the encrypted packets to that
+/// endpoint would follow the main-table route back into the TUN and loop. Such a policy still applies to traffic
+/// the administrator routes into the TUN in some narrower way. Not thread-safe except <see cref="Covers"/>: the
+/// timer loop owns it.
 /// </remarks>
 internal sealed class PolicyRoutes
 {
     private readonly IRouteTable _table;
+    private readonly XfrmMode _mode;
     private readonly ILogger _logger;
     private readonly HashSet<IpPrefix> _installed = [];
     private readonly HashSet<IpPrefix> _refused = [];
+    private volatile IpPrefix[] _published = [];
 
-    public PolicyRoutes(IRouteTable table, ILogger logger)
+    /// <param name="table">Where the routes go.</param>
+    /// <param name="mode"><see cref="XfrmMode.Tunnel"/> or <see cref="XfrmMode.Transport"/>: the policies routed.</param>
+    /// <param name="logger">The daemon's log.</param>
+    public PolicyRoutes(IRouteTable table, XfrmMode mode, ILogger logger)
     {
         _table = table;
+        _mode = mode;
         _logger = logger;
     }
 
     /// <summary>The routes installed now.</summary>
     public IReadOnlyCollection<IpPrefix> Installed => _installed;
 
-    /// <summary>The remote subnets <paramref name="policies"/> ask to be routed into the TUN.</summary>
-    public static HashSet<IpPrefix> Desired(IEnumerable<SecurityPolicy> policies, ICollection<IpPrefix>? looping = null)
+    /// <summary>
+    /// The destination prefixes <paramref name="policies"/> of <paramref name="mode"/> ask to be routed into the TUN:
+    /// the remote subnet of each outbound policy with a tunnel-mode template, or the destination of each outbound
+    /// policy whose templates are all transport mode.
+    /// </summary>
+    public static HashSet<IpPrefix> Desired(IEnumerable<SecurityPolicy> policies, XfrmMode mode, ICollection<IpPrefix>? looping = null)
     {
         ArgumentNullException.ThrowIfNull(policies);
         HashSet<IpPrefix> desired = [];
         foreach (SecurityPolicy policy in policies)
         {
-            if (policy.Direction != PolicyDirection.Out || policy.Action != PolicyAction.Ipsec || policy.IsDead
-                || !policy.Templates.Any(static template => template.Mode == XfrmMode.Tunnel))
+            if (policy.Direction != PolicyDirection.Out || policy.Action != PolicyAction.Ipsec || policy.IsDead || !IsOfMode(policy, mode))
             {
                 continue;
             }
 
             IpPrefix remote = new(policy.Selector.Destination.Address.Mask(policy.Selector.Destination.Length), policy.Selector.Destination.Length);
-            if (policy.Templates.Any(template => template.TunnelDestination.Version != IpVersion.None && remote.Contains(template.TunnelDestination)))
+            if (mode == XfrmMode.Tunnel
+                && policy.Templates.Any(template => template.TunnelDestination.Version != IpVersion.None && remote.Contains(template.TunnelDestination)))
             {
                 looping?.Add(remote);
                 continue;
@@ -58,11 +71,25 @@ internal sealed class PolicyRoutes
         return desired;
     }
 
+    /// <summary>True when an installed route covers <paramref name="address"/>; safe from any thread, allocates nothing.</summary>
+    public bool Covers(IpAddress address)
+    {
+        foreach (IpPrefix prefix in _published)
+        {
+            if (prefix.Contains(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Adds the routes <paramref name="policies"/> need and removes those no policy needs any more.</summary>
     public void Synchronize(IEnumerable<SecurityPolicy> policies)
     {
         List<IpPrefix> looping = [];
-        HashSet<IpPrefix> desired = Desired(policies, looping);
+        HashSet<IpPrefix> desired = Desired(policies, _mode, looping);
         foreach (IpPrefix prefix in looping)
         {
             if (_refused.Add(prefix))
@@ -92,6 +119,8 @@ internal sealed class PolicyRoutes
                 }
             }
         }
+
+        Publish();
     }
 
     /// <summary>Removes every route this instance installed.</summary>
@@ -101,7 +130,19 @@ internal sealed class PolicyRoutes
         {
             Remove(prefix);
         }
+
+        Publish();
     }
+
+    /// <summary>
+    /// Tunnel mode: any template is a tunnel (its bundle's outer header goes to the tunnel endpoint). Transport mode:
+    /// every template is transport, so the packets keep the selector's destination.
+    /// </summary>
+    private static bool IsOfMode(SecurityPolicy policy, XfrmMode mode) => mode == XfrmMode.Tunnel
+        ? policy.Templates.Any(static template => template.Mode == XfrmMode.Tunnel)
+        : policy.Templates.Count > 0 && policy.Templates.All(static template => template.Mode == XfrmMode.Transport);
+
+    private void Publish() => _published = [.. _installed];
 
     private void Remove(IpPrefix prefix)
     {

@@ -37,6 +37,7 @@ internal sealed unsafe class RouteNetlink : IDisposable
     private const ushort AddressLocal = 2;  // IFA_LOCAL
     private const ushort RouteDestination = 1; // RTA_DST
     private const ushort RouteOutputInterface = 4; // RTA_OIF
+    private const ushort RoutePreferredSource = 7; // RTA_PREFSRC
     private const ushort RouteTableId = 15; // RTA_TABLE: the table as 32 bits (rtmsg's byte holds only 0-255)
     private const ushort RulePriority = 6;  // FRA_PRIORITY
     private const ushort RuleFirewallMark = 10; // FRA_FWMARK
@@ -111,18 +112,21 @@ internal sealed unsafe class RouteNetlink : IDisposable
         return Request(message[..length]);
     }
 
-    /// <summary>Routes <paramref name="destination"/> into the interface in <paramref name="table"/> (scope link, proto static).</summary>
-    public int AddRoute(int interfaceIndex, IpPrefix destination, int table)
+    /// <summary>
+    /// Routes <paramref name="destination"/> into the interface in <paramref name="table"/> (scope link, proto
+    /// static), with <paramref name="preferredSource"/> as the source local traffic picks unless it is unset.
+    /// </summary>
+    public int AddRoute(int interfaceIndex, IpPrefix destination, IpAddress preferredSource, int table)
     {
         Span<byte> message = stackalloc byte[MessageCapacity];
-        return Request(message[..EncodeRoute(message, add: true, interfaceIndex, destination, table)]);
+        return Request(message[..EncodeRoute(message, add: true, interfaceIndex, destination, preferredSource, table)]);
     }
 
     /// <summary>Removes the route <see cref="AddRoute"/> installed.</summary>
-    public int DeleteRouteTo(int interfaceIndex, IpPrefix destination, int table)
+    public int DeleteRouteTo(int interfaceIndex, IpPrefix destination, IpAddress preferredSource, int table)
     {
         Span<byte> message = stackalloc byte[MessageCapacity];
-        return Request(message[..EncodeRoute(message, add: false, interfaceIndex, destination, table)]);
+        return Request(message[..EncodeRoute(message, add: false, interfaceIndex, destination, preferredSource, table)]);
     }
 
     /// <summary>Adds <paramref name="rule"/> for <paramref name="version"/>; an identical rule already present is EEXIST.</summary>
@@ -142,7 +146,7 @@ internal sealed unsafe class RouteNetlink : IDisposable
     public void Dispose() => Libc.Close(_fd);
 
     /// <summary>The bytes of RTM_NEWROUTE/RTM_DELROUTE (sequence number 0: <see cref="Request"/> numbers it); returns their length.</summary>
-    internal static int EncodeRoute(Span<byte> message, bool add, int interfaceIndex, IpPrefix destination, int table)
+    internal static int EncodeRoute(Span<byte> message, bool add, int interfaceIndex, IpPrefix destination, IpAddress preferredSource, int table)
     {
         int length = Header(message, add ? NewRoute : DeleteRoute, add ? (ushort)(FlagRequest | FlagAck | FlagCreate | FlagReplace) : (ushort)(FlagRequest | FlagAck));
         // struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type, flags
@@ -157,6 +161,12 @@ internal sealed unsafe class RouteNetlink : IDisposable
         Span<byte> address = stackalloc byte[destination.Address.ByteLength];
         destination.Address.Mask(destination.Length).WriteTo(address);
         length = Attribute(message, length, RouteDestination, address);
+        if (preferredSource.Version != IpVersion.None)
+        {
+            preferredSource.WriteTo(address);
+            length = Attribute(message, length, RoutePreferredSource, address);
+        }
+
         length = Attribute32(message, length, RouteOutputInterface, (uint)interfaceIndex);
         length = Attribute32(message, length, RouteTableId, (uint)table);
         return Finish(message, length);

@@ -24,9 +24,9 @@ internal sealed class PolicyRoutes
     private readonly IRouteTable _table;
     private readonly XfrmMode _mode;
     private readonly ILogger _logger;
-    private readonly HashSet<IpPrefix> _installed = [];
-    private readonly HashSet<IpPrefix> _refused = [];
-    private volatile IpPrefix[] _published = [];
+    private readonly HashSet<TunRoute> _installed = [];
+    private readonly HashSet<TunRoute> _refused = [];
+    private volatile TunRoute[] _published = [];
 
     /// <param name="table">Where the routes go.</param>
     /// <param name="mode"><see cref="XfrmMode.Tunnel"/> or <see cref="XfrmMode.Transport"/>: the policies routed.</param>
@@ -39,17 +39,19 @@ internal sealed class PolicyRoutes
     }
 
     /// <summary>The routes installed now.</summary>
-    public IReadOnlyCollection<IpPrefix> Installed => _installed;
+    public IReadOnlyCollection<TunRoute> Installed => _installed;
 
     /// <summary>
-    /// The destination prefixes <paramref name="policies"/> of <paramref name="mode"/> ask to be routed into the TUN:
-    /// the remote subnet of each outbound policy with a tunnel-mode template, or the destination of each outbound
-    /// policy whose templates are all transport mode.
+    /// The routes <paramref name="policies"/> of <paramref name="mode"/> ask for: the remote subnet of each outbound
+    /// policy with a tunnel-mode template, or the destination of each outbound policy whose templates are all
+    /// transport mode, with the selector's source as preferred source when that is one address (the packets must
+    /// carry it to match the policy). One route per destination: the first policy (in SPD order) names its source.
     /// </summary>
-    public static HashSet<IpPrefix> Desired(IEnumerable<SecurityPolicy> policies, XfrmMode mode, ICollection<IpPrefix>? looping = null)
+    public static HashSet<TunRoute> Desired(IEnumerable<SecurityPolicy> policies, XfrmMode mode, ICollection<TunRoute>? looping = null)
     {
         ArgumentNullException.ThrowIfNull(policies);
-        HashSet<IpPrefix> desired = [];
+        HashSet<TunRoute> desired = [];
+        HashSet<IpPrefix> destinations = [];
         foreach (SecurityPolicy policy in policies)
         {
             if (policy.Direction != PolicyDirection.Out || policy.Action != PolicyAction.Ipsec || policy.IsDead || !IsOfMode(policy, mode))
@@ -61,11 +63,16 @@ internal sealed class PolicyRoutes
             if (mode == XfrmMode.Tunnel
                 && policy.Templates.Any(template => template.TunnelDestination.Version != IpVersion.None && remote.Contains(template.TunnelDestination)))
             {
-                looping?.Add(remote);
+                looping?.Add(new TunRoute(remote));
                 continue;
             }
 
-            desired.Add(remote);
+            IpPrefix source = policy.Selector.Source;
+            bool oneSource = mode == XfrmMode.Transport && source.Length == source.Address.ByteLength * 8;
+            if (destinations.Add(remote))
+            {
+                desired.Add(new TunRoute(remote, oneSource ? source.Address : default));
+            }
         }
 
         return desired;
@@ -74,9 +81,9 @@ internal sealed class PolicyRoutes
     /// <summary>True when an installed route covers <paramref name="address"/>; safe from any thread, allocates nothing.</summary>
     public bool Covers(IpAddress address)
     {
-        foreach (IpPrefix prefix in _published)
+        foreach (TunRoute route in _published)
         {
-            if (prefix.Contains(address))
+            if (route.Destination.Contains(address))
             {
                 return true;
             }
@@ -88,22 +95,22 @@ internal sealed class PolicyRoutes
     /// <summary>Adds the routes <paramref name="policies"/> need and removes those no policy needs any more.</summary>
     public void Synchronize(IEnumerable<SecurityPolicy> policies)
     {
-        List<IpPrefix> looping = [];
-        HashSet<IpPrefix> desired = Desired(policies, _mode, looping);
-        foreach (IpPrefix prefix in looping)
+        List<TunRoute> looping = [];
+        HashSet<TunRoute> desired = Desired(policies, _mode, looping);
+        foreach (TunRoute route in looping)
         {
-            if (_refused.Add(prefix))
+            if (_refused.Add(route))
             {
-                DaemonLog.RouteWouldLoop(_logger, prefix.ToString());
+                DaemonLog.RouteWouldLoop(_logger, route.ToString());
             }
         }
 
-        foreach (IpPrefix stale in _installed.Where(prefix => !desired.Contains(prefix)).ToList())
+        foreach (TunRoute stale in _installed.Where(route => !desired.Contains(route)).ToList())
         {
             Remove(stale);
         }
 
-        foreach (IpPrefix wanted in desired)
+        foreach (TunRoute wanted in desired)
         {
             if (!_installed.Contains(wanted))
             {
@@ -126,9 +133,9 @@ internal sealed class PolicyRoutes
     /// <summary>Removes every route this instance installed.</summary>
     public void RemoveAll()
     {
-        foreach (IpPrefix prefix in _installed.ToList())
+        foreach (TunRoute route in _installed.ToList())
         {
-            Remove(prefix);
+            Remove(route);
         }
 
         Publish();
@@ -144,18 +151,18 @@ internal sealed class PolicyRoutes
 
     private void Publish() => _published = [.. _installed];
 
-    private void Remove(IpPrefix prefix)
+    private void Remove(TunRoute route)
     {
-        int errno = _table.Delete(prefix);
-        _installed.Remove(prefix);
-        _refused.Remove(prefix);
+        int errno = _table.Delete(route);
+        _installed.Remove(route);
+        _refused.Remove(route);
         if (errno == 0)
         {
-            DaemonLog.RouteRemoved(_logger, prefix.ToString());
+            DaemonLog.RouteRemoved(_logger, route.ToString());
         }
         else
         {
-            DaemonLog.RouteFailed(_logger, prefix.ToString(), errno);
+            DaemonLog.RouteFailed(_logger, route.ToString(), errno);
         }
     }
 }

@@ -95,8 +95,8 @@ internal sealed class TunLink : IDisposable
 
     private sealed class TableRoutes(RouteNetlink netlink, int index, int table) : IRouteTable
     {
-        public int Add(IpPrefix destination) => netlink.AddRoute(index, destination, table);
+        public int Add(TunRoute route) => netlink.AddRoute(index, route.Destination, route.PreferredSource, table);
 
-        public int Delete(IpPrefix destination) => netlink.DeleteRouteTo(index, destination, table);
+        public int Delete(TunRoute route) => netlink.DeleteRouteTo(index, route.Destination, route.PreferredSource, table);
     }
 }

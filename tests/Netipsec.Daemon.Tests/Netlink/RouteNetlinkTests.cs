@@ -57,6 +57,15 @@ public sealed class RouteNetlinkTests
     }
 
     [Fact]
+    public void A_preferred_source_follows_the_destination_as_RTA_PREFSRC()
+    {
+        string route = Route(add: true, IpPrefix.Parse("192.0.2.2/32"), 220, IpAddress.Parse("192.0.2.1"));
+
+        Assert.Equal("08000100c000020208000700c0000201", route[56..88]);
+        Assert.Equal(60, route.Length / 2);
+    }
+
+    [Fact]
     public void An_IPv6_route_removal_is_RTM_DELROUTE_with_the_sixteen_byte_destination()
     {
         string route = Route(add: false, IpPrefix.Parse("2001:db8::2/128"), RouteNetlink.MainTable);
@@ -74,9 +83,9 @@ public sealed class RouteNetlinkTests
         return Convert.ToHexStringLower(message[..RouteNetlink.EncodeRule(message, add, version, rule)]);
     }
 
-    private static string Route(bool add, IpPrefix destination, int table)
+    private static string Route(bool add, IpPrefix destination, int table, IpAddress preferredSource = default)
     {
         Span<byte> message = stackalloc byte[128];
-        return Convert.ToHexStringLower(message[..RouteNetlink.EncodeRoute(message, add, 7, destination, table)]);
+        return Convert.ToHexStringLower(message[..RouteNetlink.EncodeRoute(message, add, 7, destination, preferredSource, table)]);
     }
 }

@@ -25,20 +25,20 @@ public sealed class PolicyRoutesTests
             Tunnel(PolicyDirection.Out, "2001:db8:1::/64", "2001:db8:2::/64"),
         ];
 
-        HashSet<IpPrefix> desired = PolicyRoutes.Desired(policies, XfrmMode.Tunnel);
+        HashSet<TunRoute> desired = PolicyRoutes.Desired(policies, XfrmMode.Tunnel);
 
-        Assert.True(desired.SetEquals([IpPrefix.Parse("10.2.0.0/16"), IpPrefix.Parse("2001:db8:2::/64")]), string.Join(", ", desired));
+        Assert.True(desired.SetEquals([Route("10.2.0.0/16"), Route("2001:db8:2::/64")]), string.Join(", ", desired));
     }
 
     [Fact]
     public void A_subnet_holding_its_own_tunnel_endpoint_is_not_routed_it_would_loop()
     {
-        List<IpPrefix> looping = [];
+        List<TunRoute> looping = [];
 
-        HashSet<IpPrefix> desired = PolicyRoutes.Desired([Tunnel(PolicyDirection.Out, "10.1.0.0/24", "0.0.0.0/0")], XfrmMode.Tunnel, looping);
+        HashSet<TunRoute> desired = PolicyRoutes.Desired([Tunnel(PolicyDirection.Out, "10.1.0.0/24", "0.0.0.0/0")], XfrmMode.Tunnel, looping);
 
         Assert.Empty(desired);
-        Assert.Equal([IpPrefix.Parse("0.0.0.0/0")], looping);
+        Assert.Equal([Route("0.0.0.0/0")], looping);
     }
 
     [Fact]
@@ -72,17 +72,18 @@ public sealed class PolicyRoutesTests
         table.Refuse = false;
         routes.Synchronize([policy]);
 
-        Assert.Equal([IpPrefix.Parse("10.2.0.0/24")], routes.Installed);
+        Assert.Equal([Route("10.2.0.0/24")], routes.Installed);
         Assert.Equal(["add 10.2.0.0/24", "add 10.2.0.0/24"], table.Calls);
     }
 
     [Fact]
-    public void Transport_mode_routes_the_destination_of_outbound_policies_whose_templates_are_all_transport()
+    public void Transport_mode_routes_the_destination_of_outbound_policies_whose_templates_are_all_transport_from_a_one_address_source()
     {
         SecurityPolicy[] policies =
         [
             Transport(PolicyDirection.Out, "192.0.2.1/32", "192.0.2.2/32"),
-            Transport(PolicyDirection.Out, "192.0.2.1/32", "198.51.100.77/24"),
+            Transport(PolicyDirection.Out, "192.0.2.0/24", "198.51.100.77/24"),
+            Transport(PolicyDirection.Out, "192.0.2.3/32", "192.0.2.2/32"),
             Transport(PolicyDirection.In, "192.0.2.2/32", "192.0.2.1/32"),
             Transport(PolicyDirection.Out, "2001:db8::1/128", "2001:db8::2/128"),
             Tunnel(PolicyDirection.Out, "10.1.0.0/24", "10.2.0.0/16"),
@@ -92,13 +93,12 @@ public sealed class PolicyRoutesTests
             new(PolicyDirection.Out, Selector("192.0.2.1/32", "203.0.113.0/24"), PolicyAction.Bypass),
         ];
 
-        HashSet<IpPrefix> desired = PolicyRoutes.Desired(policies, XfrmMode.Transport);
+        HashSet<TunRoute> desired = PolicyRoutes.Desired(policies, XfrmMode.Transport);
 
         Assert.True(
-            desired.SetEquals([IpPrefix.Parse("192.0.2.2/32"), IpPrefix.Parse("198.51.100.0/24"), IpPrefix.Parse("2001:db8::2/128")]),
+            desired.SetEquals([Route("192.0.2.2/32", "192.0.2.1"), Route("198.51.100.0/24"), Route("2001:db8::2/128", "2001:db8::1")]),
             string.Join(", ", desired));
-        Assert.DoesNotContain(IpPrefix.Parse("10.3.0.0/24"), PolicyRoutes.Desired(policies, XfrmMode.Transport));
-        Assert.Contains(IpPrefix.Parse("10.3.0.0/24"), PolicyRoutes.Desired(policies, XfrmMode.Tunnel));
+        Assert.Contains(Route("10.3.0.0/24"), PolicyRoutes.Desired(policies, XfrmMode.Tunnel));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class PolicyRoutesTests
 
         routes.Synchronize([Transport(PolicyDirection.Out, "192.0.2.1/32", "192.0.2.2/32")]);
 
-        Assert.Equal(["add 192.0.2.2/32"], table.Calls);
+        Assert.Equal(["add 192.0.2.2/32 src 192.0.2.1"], table.Calls);
     }
 
     [Fact]
@@ -129,6 +129,9 @@ public sealed class PolicyRoutesTests
         routes.RemoveAll();
         Assert.False(routes.Covers(IpAddress.Parse("198.51.100.9")));
     }
+
+    private static TunRoute Route(string destination, string? source = null) =>
+        new(IpPrefix.Parse(destination), source is null ? default : IpAddress.Parse(source));
 
     private static SecurityPolicy Transport(PolicyDirection direction, string source, string destination) =>
         new(direction, Selector(source, destination), PolicyAction.Ipsec, [new PolicyTemplate(IpsecProtocol.Esp, XfrmMode.Transport)]);
@@ -154,15 +157,15 @@ public sealed class PolicyRoutesTests
 
         public bool Refuse { get; set; }
 
-        public int Add(IpPrefix destination)
+        public int Add(TunRoute route)
         {
-            Calls.Add($"add {destination}");
+            Calls.Add($"add {route}");
             return Refuse ? 1 : 0;
         }
 
-        public int Delete(IpPrefix destination)
+        public int Delete(TunRoute route)
         {
-            Calls.Add($"delete {destination}");
+            Calls.Add($"delete {route}");
             return 0;
         }
     }

@@ -28,7 +28,7 @@ internal sealed class DaemonRuntime : IDisposable
     private Gateway? _gateway;
     private PolicyRoutes? _tunnelRoutes;
     private PolicyRoutes? _transportRoutes;
-    private List<IpVersion> _ruleFamilies = [];
+    private readonly List<IpVersion> _ruleFamilies = [];
 
     /// <param name="options">Options <see cref="DaemonOptions.TryLoad"/> accepted.</param>
     /// <param name="logger">The runtime's log.</param>
@@ -89,7 +89,10 @@ internal sealed class DaemonRuntime : IDisposable
         DaemonStatistics.Write(output, "WireSendErrors", _wire?.SendErrors ?? 0);
     }
 
-    /// <summary>Creates the TUN interface, configures it, opens the wire sockets and builds the packet paths.</summary>
+    /// <summary>
+    /// Creates the TUN interface, configures it, opens the (marked) wire sockets, installs the rule to the transport
+    /// routes' table and builds the packet paths.
+    /// </summary>
     /// <exception cref="IOException">The kernel refused one of those steps.</exception>
     /// <exception cref="FormatException">An address option is not a prefix.</exception>
     public void Open()
@@ -105,10 +108,19 @@ internal sealed class DaemonRuntime : IDisposable
         if (routesTransport)
         {
             UnmarkedRule rule = Rule;
-            foreach (IpVersion version in _wire.IPv6 ? [IpVersion.V4, IpVersion.V6] : new[] { IpVersion.V4 })
+            try
             {
-                _link.AddRule(version, rule);
-                _ruleFamilies.Add(version);
+                foreach (IpVersion version in _wire.IPv6 ? [IpVersion.V4, IpVersion.V6] : new[] { IpVersion.V4 })
+                {
+                    _link.AddRule(version, rule);
+                    _ruleFamilies.Add(version);
+                }
+            }
+            catch (IOException)
+            {
+                // A failed start never reaches Shutdown: the IPv4 rule must not outlive a refused IPv6 one.
+                RemoveRules();
+                throw;
             }
 
             DaemonLog.RuleAdded(_logger, rule.Mark, rule.Table, rule.Priority);
@@ -123,16 +135,7 @@ internal sealed class DaemonRuntime : IDisposable
     {
         _tunnelRoutes?.RemoveAll();
         _transportRoutes?.RemoveAll();
-        foreach (IpVersion version in _ruleFamilies)
-        {
-            int errno = _link!.DeleteRule(version, Rule);
-            if (errno != 0)
-            {
-                DaemonLog.RuleRemoveFailed(_logger, errno);
-            }
-        }
-
-        _ruleFamilies.Clear();
+        RemoveRules();
         string? name = _tun?.Name;
         Dispose();
         if (name is not null)
@@ -151,6 +154,20 @@ internal sealed class DaemonRuntime : IDisposable
         _wire = null;
         _link = null;
         _tun = null;
+    }
+
+    private void RemoveRules()
+    {
+        foreach (IpVersion version in _ruleFamilies)
+        {
+            int errno = _link!.DeleteRule(version, Rule);
+            if (errno != 0)
+            {
+                DaemonLog.RuleRemoveFailed(_logger, errno);
+            }
+        }
+
+        _ruleFamilies.Clear();
     }
 
     private UnmarkedRule Rule => new(_options.RouteMark, _options.RouteTable, _options.RoutePriority);

@@ -12,6 +12,7 @@ internal sealed class DaemonStatistics
     private long _tunRead;
     private long _tunWritten;
     private long _tunBypassDropped;
+    private long _tunBypassSent;
     private long _wireReceived;
     private long _wireSent;
     private long _wirePlainDropped;
@@ -28,6 +29,12 @@ internal sealed class DaemonStatistics
     /// handing them back to the kernel would route them into it again: they are dropped.
     /// </summary>
     public long TunBypassDropped => Interlocked.Read(ref _tunBypassDropped);
+
+    /// <summary>
+    /// Packets read from the TUN device that no IPsec policy protects, to a peer a transport route covers: sent to
+    /// the wire as they are by the marked sockets, which the transport routes do not catch.
+    /// </summary>
+    public long TunBypassSent => Interlocked.Read(ref _tunBypassSent);
 
     /// <summary>Packets received from the wire sockets.</summary>
     public long WireReceived => Interlocked.Read(ref _wireReceived);
@@ -50,6 +57,8 @@ internal sealed class DaemonStatistics
 
     internal void IncrementTunBypassDropped() => Interlocked.Increment(ref _tunBypassDropped);
 
+    internal void IncrementTunBypassSent() => Interlocked.Increment(ref _tunBypassSent);
+
     internal void AddWireReceived(int count) => Interlocked.Add(ref _wireReceived, count);
 
     internal void AddWireSent(int count) => Interlocked.Add(ref _wireSent, count);
@@ -65,6 +74,7 @@ internal sealed class DaemonStatistics
         Write(output, "TunRead", TunRead);
         Write(output, "TunWritten", TunWritten);
         Write(output, "TunBypassDropped", TunBypassDropped);
+        Write(output, "TunBypassSent", TunBypassSent);
         Write(output, "WireReceived", WireReceived);
         Write(output, "WireSent", WireSent);
         Write(output, "WirePlainDropped", WirePlainDropped);

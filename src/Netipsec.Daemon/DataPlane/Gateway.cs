@@ -19,7 +19,11 @@ internal sealed class Gateway
     private readonly Func<IpAddress, bool> _isLocalAddress;
     private readonly WireSender _keepaliveSender;
 
-    public Gateway(XfrmEngine engine, ITunDevice tun, IWireBind wire, PacketPool pool, DaemonStatistics statistics, GatewaySettings settings, Func<IpAddress, bool> isLocalAddress)
+    /// <param name="bypassesToWire">
+    /// Which destinations a packet read from the TUN and bypassed by the SPD is sent to the wire for (see
+    /// <see cref="TunQueueLoop"/>); null for none, every such packet dropped.
+    /// </param>
+    public Gateway(XfrmEngine engine, ITunDevice tun, IWireBind wire, PacketPool pool, DaemonStatistics statistics, GatewaySettings settings, Func<IpAddress, bool> isLocalAddress, Func<IpAddress, bool>? bypassesToWire = null)
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(tun);
@@ -34,7 +38,7 @@ internal sealed class Gateway
         Statistics = statistics;
         var output = new XfrmOutputOptions { LinkMtu = settings.WireMtu, LarvalDrop = settings.LarvalDrop };
         TunLoops = [.. Enumerable.Range(0, tun.QueueCount)
-            .Select(queue => new TunQueueLoop(queue, engine, output, tun, wire, pool, statistics, settings.BatchSize))];
+            .Select(queue => new TunQueueLoop(queue, engine, output, tun, wire, pool, statistics, settings.BatchSize, bypassesToWire))];
         WireLoop = new WireReceiveLoop(engine, isLocalAddress, tun, wire, pool, statistics, settings.BatchSize);
     }
 

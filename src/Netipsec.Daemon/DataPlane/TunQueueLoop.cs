@@ -10,7 +10,9 @@ namespace Netipsec.Daemon.DataPlane;
 /// <code>
 /// TUN queue read (a batch) -> XfrmOutput, packet by packet (SPD, bundle, ESP/AH/IPComp, fragments)
 ///     -> protected: collected, sent to the wire in one call per batch
-///     -> no policy / bypass: dropped (TunBypassDropped) — the kernel routed it into the tunnel, so it has nowhere else to go
+///     -> no policy / bypass, to a destination a transport route covers: sent to the wire in the clear (TunBypassSent) —
+///        the route brought all traffic to that peer, the policy protects only part of it
+///     -> no policy / bypass otherwise: dropped (TunBypassDropped) — the kernel routed it into the tunnel, so it has nowhere else to go
 ///     -> ICMP "too big" for the sender: collected, written back to the TUN
 /// </code>
 /// </summary>
@@ -27,15 +29,18 @@ internal sealed class TunQueueLoop : IXfrmOutputSink
     private readonly RentedSlots _slots;
     private readonly PacketBatch _toWire;
     private readonly PacketBatch _toTun;
+    private readonly Func<IpAddress, bool>? _bypassesToWire;
     private int _ownerThread = -1;
 
-    public TunQueueLoop(int queue, XfrmEngine engine, XfrmOutputOptions options, ITunDevice tun, IWireBind wire, PacketPool pool, DaemonStatistics statistics, int batchSize)
+    /// <param name="bypassesToWire">Destinations a bypassed packet goes to the wire for; null drops every bypassed packet.</param>
+    public TunQueueLoop(int queue, XfrmEngine engine, XfrmOutputOptions options, ITunDevice tun, IWireBind wire, PacketPool pool, DaemonStatistics statistics, int batchSize, Func<IpAddress, bool>? bypassesToWire = null)
     {
         _queue = queue;
         _tun = tun;
         _wire = wire;
         _statistics = statistics;
         _slots = new RentedSlots(pool, batchSize);
+        _bypassesToWire = bypassesToWire;
 
         // Fragmentation can turn one packet into several; the batch is flushed early when it fills up.
         _toWire = new PacketBatch(batchSize * 2);
@@ -121,7 +126,17 @@ internal sealed class TunQueueLoop : IXfrmOutputSink
 
     private void Protect(Packet packet)
     {
-        if (Output.Output(packet) == XfrmVerdict.Bypassed && _toWire.TryRemoveLast(packet))
+        if (Output.Output(packet) != XfrmVerdict.Bypassed)
+        {
+            return;
+        }
+
+        // The engine handed the bypassed packet to Transmit as it is: leave it in the wire batch, or take it back.
+        if (_bypassesToWire is not null && WireHeaders.TryGetDestination(packet.Data, out IpAddress destination) && _bypassesToWire(destination))
+        {
+            _statistics.IncrementTunBypassSent();
+        }
+        else if (_toWire.TryRemoveLast(packet))
         {
             _statistics.IncrementTunBypassDropped();
             packet.Pool.Return(packet);

@@ -52,4 +52,10 @@ internal static partial class DaemonLog
 
     [LoggerMessage(16, LogLevel.Warning, "configuration change failed: {Error}")]
     public static partial void ConfigChangeFailed(ILogger logger, string error);
+
+    [LoggerMessage(17, LogLevel.Information, "rule 'not fwmark {Mark:x} lookup {Table} priority {Priority}' added: transport-mode policies route into the TUN there")]
+    public static partial void RuleAdded(ILogger logger, uint mark, int table, int priority);
+
+    [LoggerMessage(18, LogLevel.Warning, "removing the rule to the transport routes' table failed: errno {Errno}")]
+    public static partial void RuleRemoveFailed(ILogger logger, int errno);
 }

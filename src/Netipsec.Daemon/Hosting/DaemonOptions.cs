@@ -29,6 +29,9 @@ internal sealed class DaemonOptions
         ["--config"] = $"{Section}:{nameof(ConfigPath)}",
         ["--pfkey-socket"] = $"{Section}:{nameof(PfKeySocketPath)}",
         ["--control"] = $"{Section}:{nameof(ControlSocketPath)}",
+        ["--route-table"] = $"{Section}:{nameof(RouteTable)}",
+        ["--route-mark"] = $"{Section}:{nameof(RouteMark)}",
+        ["--route-priority"] = $"{Section}:{nameof(RoutePriority)}",
     };
 
     /// <summary>The TUN interface's name.</summary>
@@ -68,6 +71,18 @@ internal sealed class DaemonOptions
     /// reported (SADB_X_NAT_T_NEW_MAPPING, the monitor) for a key manager to follow with UPDATE.
     /// </summary>
     public bool NatFollowPortChanges { get; set; } = true;
+
+    /// <summary>
+    /// The routing table for the routes of transport-mode policies, which only packets without <see cref="RouteMark"/>
+    /// consult (strongSwan's 220 by default); 0 routes no transport policy and marks nothing.
+    /// </summary>
+    public int RouteTable { get; set; } = 220;
+
+    /// <summary>The firewall mark (SO_MARK) on the daemon's wire sockets, so its own packets skip <see cref="RouteTable"/>; "0x" for hex.</summary>
+    public uint RouteMark { get; set; } = 0x4e49; // "NI"
+
+    /// <summary>The priority of the rule that sends unmarked packets to <see cref="RouteTable"/>; before main's 32766.</summary>
+    public int RoutePriority { get; set; } = 220;
 
     /// <summary>Packets in the pool: in flight, queued in batches, held or being reassembled at once.</summary>
     public int PoolSize { get; set; } = 4096;
@@ -116,7 +131,19 @@ internal sealed class DaemonOptions
         ?? OutOfRange("--batch", BatchSize, 1, 1024)
         ?? OutOfRange("--nat-port", NatTraversalPort, 0, 65535)
         ?? OutOfRange("--nat-keepalive", NatKeepaliveSeconds, 1, 86400)
-        ?? OutOfRange($"{Section}:{nameof(PoolSize)}", PoolSize, BatchSize, 1 << 20);
+        ?? OutOfRange($"{Section}:{nameof(PoolSize)}", PoolSize, BatchSize, 1 << 20)
+        ?? OutOfRange("--route-table", RouteTable, 0, int.MaxValue)
+        ?? OutOfRange("--route-priority", RoutePriority, 1, 32765)
+        ?? RouteTableError();
+
+    /// <summary>The kernel's own tables would mix the transport routes into every packet's lookup; a zero mark is every packet's.</summary>
+    private string? RouteTableError() => RouteTable switch
+    {
+        0 => null,
+        >= 253 and <= 255 => string.Create(CultureInfo.InvariantCulture, $"--route-table must not be one of the kernel's tables 253 (default), 254 (main), 255 (local), found {RouteTable}"),
+        _ when RouteMark == 0 => "--route-mark must not be 0 while --route-table is set: 0 is the mark of every other packet",
+        _ => null,
+    };
 
     private static string? OutOfRange(string option, int value, int min, int max) =>
         value < min || value > max

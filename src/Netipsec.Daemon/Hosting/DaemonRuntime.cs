@@ -2,12 +2,15 @@ using Microsoft.Extensions.Logging;
 using Netipsec.Common;
 using Netipsec.Crypto.IntelIpsecMb;
 using Netipsec.Daemon.DataPlane;
+using Netipsec.Daemon.Netlink;
 using Netipsec.Daemon.Tun;
 using Netipsec.Daemon.Wire;
 using Netipsec.Engine;
 using Netipsec.NatTraversal;
 using Netipsec.Packets;
 using Netipsec.PfKey.Service;
+using Netipsec.Policies;
+using Netipsec.States;
 
 namespace Netipsec.Daemon.Hosting;
 
@@ -24,7 +27,9 @@ internal sealed class DaemonRuntime : IDisposable
     private LinuxTunDevice? _tun;
     private LinuxWireBind? _wire;
     private Gateway? _gateway;
-    private PolicyRoutes? _routes;
+    private PolicyRoutes? _tunnelRoutes;
+    private PolicyRoutes? _transportRoutes;
+    private readonly List<IpVersion> _ruleFamilies = [];
 
     /// <param name="options">Options <see cref="DaemonOptions.TryLoad"/> accepted.</param>
     /// <param name="logger">The runtime's log.</param>
@@ -56,8 +61,17 @@ internal sealed class DaemonRuntime : IDisposable
     /// <summary>The packet paths, once <see cref="Open"/> ran.</summary>
     public Gateway Gateway => _gateway ?? throw new InvalidOperationException("The data plane is not open.");
 
-    /// <summary>The routes into the TUN, once <see cref="Open"/> ran. Only the timer loop changes them while running.</summary>
-    public PolicyRoutes Routes => _routes ?? throw new InvalidOperationException("The data plane is not open.");
+    /// <summary>Brings the routes into the TUN in line with <paramref name="policies"/>; only the timer loop calls it while running.</summary>
+    public void SynchronizeRoutes(IReadOnlyCollection<SecurityPolicy> policies)
+    {
+        if (_tunnelRoutes is null)
+        {
+            throw new InvalidOperationException("The data plane is not open.");
+        }
+
+        _tunnelRoutes.Synchronize(policies);
+        _transportRoutes?.Synchronize(policies);
+    }
 
     /// <summary>Writes the daemon's counters and the devices' error counters, for <c>stats</c>.</summary>
     public void WriteCounters(TextWriter output)
@@ -76,7 +90,10 @@ internal sealed class DaemonRuntime : IDisposable
         DaemonStatistics.Write(output, "WireSendErrors", _wire?.SendErrors ?? 0);
     }
 
-    /// <summary>Creates the TUN interface, configures it, opens the wire sockets and builds the packet paths.</summary>
+    /// <summary>
+    /// Creates the TUN interface, configures it, opens the (marked) wire sockets, installs the rule to the transport
+    /// routes' table and builds the packet paths.
+    /// </summary>
     /// <exception cref="IOException">The kernel refused one of those steps.</exception>
     /// <exception cref="FormatException">An address option is not a prefix.</exception>
     public void Open()
@@ -85,16 +102,41 @@ internal sealed class DaemonRuntime : IDisposable
         _tun = LinuxTunDevice.Open(_options.TunName, _options.EffectiveQueues);
         _link = TunLink.Configure(_tun.Name, _options.Mtu, addresses);
         DaemonLog.TunUp(_logger, _tun.Name, _tun.QueueCount, _options.Mtu, string.Join(", ", addresses));
-        _wire = new LinuxWireBind((ushort)_options.NatTraversalPort, _options.BatchSize);
+        bool routesTransport = _options.RouteTable != 0;
+        _wire = new LinuxWireBind((ushort)_options.NatTraversalPort, _options.BatchSize, routesTransport ? _options.RouteMark : 0);
         DaemonLog.WireOpen(_logger, _wire.IPv6 ? " and IPv6" : "", _options.NatTraversalPort);
-        _routes = new PolicyRoutes(_link, _logger);
-        _gateway = new Gateway(Engine, _tun, _wire, Pool, Statistics, new GatewaySettings(_options.BatchSize, _options.WireMtu, _options.LarvalDrop), LocalAddresses.Contains);
+        _tunnelRoutes = new PolicyRoutes(_link.RoutesIn(RouteNetlink.MainTable), XfrmMode.Tunnel, _logger);
+        if (routesTransport)
+        {
+            UnmarkedRule rule = Rule;
+            try
+            {
+                foreach (IpVersion version in _wire.IPv6 ? [IpVersion.V4, IpVersion.V6] : new[] { IpVersion.V4 })
+                {
+                    _link.AddRule(version, rule);
+                    _ruleFamilies.Add(version);
+                }
+            }
+            catch (IOException)
+            {
+                // A failed start never reaches Shutdown: the IPv4 rule must not outlive a refused IPv6 one.
+                RemoveRules();
+                throw;
+            }
+
+            DaemonLog.RuleAdded(_logger, rule.Mark, rule.Table, rule.Priority);
+            _transportRoutes = new PolicyRoutes(_link.RoutesIn(rule.Table), XfrmMode.Transport, _logger);
+        }
+
+        _gateway = new Gateway(Engine, _tun, _wire, Pool, Statistics, new GatewaySettings(_options.BatchSize, _options.WireMtu, _options.LarvalDrop), LocalAddresses.Contains, BypassesToWire);
     }
 
     /// <summary>Removes the routes, the TUN interface and the sockets (the loops have stopped).</summary>
     public void Shutdown()
     {
-        _routes?.RemoveAll();
+        _tunnelRoutes?.RemoveAll();
+        _transportRoutes?.RemoveAll();
+        RemoveRules();
         string? name = _tun?.Name;
         Dispose();
         if (name is not null)
@@ -114,6 +156,31 @@ internal sealed class DaemonRuntime : IDisposable
         _link = null;
         _tun = null;
     }
+
+    private void RemoveRules()
+    {
+        foreach (IpVersion version in _ruleFamilies)
+        {
+            int errno = _link!.DeleteRule(version, Rule);
+            if (errno != 0)
+            {
+                DaemonLog.RuleRemoveFailed(_logger, errno);
+            }
+        }
+
+        _ruleFamilies.Clear();
+    }
+
+    private UnmarkedRule Rule => new(_options.RouteMark, _options.RouteTable, _options.RoutePriority);
+
+    /// <summary>
+    /// Whether a packet read from the TUN that no policy protects (the engine's bypass) goes out to the wire rather
+    /// than being dropped: yes when a transport route brought it (a policy for the peer narrowed to some protocols or
+    /// ports lets the rest of the traffic to that peer pass in the clear, as it would without the daemon), and no
+    /// tunnel route in the main table covers it (its marked copy would be routed straight back into the TUN).
+    /// </summary>
+    private bool BypassesToWire(IpAddress destination) =>
+        _transportRoutes is { } transport && transport.Covers(destination) && !_tunnelRoutes!.Covers(destination);
 
     /// <summary>Parses the comma-separated TUN addresses.</summary>
     /// <exception cref="FormatException">An entry is not an address with a prefix length.</exception>

@@ -29,7 +29,7 @@ internal sealed class TimerService(DaemonRuntime runtime) : BackgroundService
             if (generation != routedGeneration)
             {
                 routedGeneration = generation;
-                runtime.Routes.Synchronize(runtime.Engine.Policies.Dump());
+                runtime.SynchronizeRoutes(runtime.Engine.Policies.Dump());
             }
         }
         while (await WaitAsync(timer, stoppingToken).ConfigureAwait(false));

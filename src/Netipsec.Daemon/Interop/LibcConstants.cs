@@ -32,6 +32,7 @@ internal static class LibcConstants
     internal const int SoReuseAddress = 2;
     internal const int SoReceiveBuffer = 8;
     internal const int SoReceiveBufferForce = 33; // SO_RCVBUFFORCE: past net.core.rmem_max, with CAP_NET_ADMIN
+    internal const int SoMark = 36;         // SO_MARK: the firewall mark routing rules match, with CAP_NET_ADMIN
     internal const int LevelIp = 0;
     internal const int IpPacketInfo = 8;      // IP_PKTINFO
     internal const int LevelIpv6 = 41;

@@ -1,13 +1,11 @@
-using Netipsec.Packets;
-
 namespace Netipsec.Daemon.Tun;
 
 /// <summary>The kernel routes that send traffic into the TUN interface.</summary>
 internal interface IRouteTable
 {
-    /// <summary>Routes <paramref name="destination"/> into the interface; 0 or an errno.</summary>
-    int Add(IpPrefix destination);
+    /// <summary>Installs <paramref name="route"/> (replacing one to the same destination); 0 or an errno.</summary>
+    int Add(TunRoute route);
 
     /// <summary>Removes that route; 0 or an errno.</summary>
-    int Delete(IpPrefix destination);
+    int Delete(TunRoute route);
 }

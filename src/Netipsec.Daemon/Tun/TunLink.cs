@@ -5,10 +5,16 @@ using Netipsec.Packets;
 
 namespace Netipsec.Daemon.Tun;
 
-/// <summary>The TUN interface as the routing system sees it: its index, MTU, address and the routes into it.</summary>
-internal sealed class TunLink : IRouteTable, IDisposable
+/// <summary>
+/// The TUN interface as the routing system sees it: its index, MTU, address, the routes into it and the rule that
+/// sends unmarked packets to the table of transport routes.
+/// </summary>
+internal sealed class TunLink : IDisposable
 {
     private const int TransmitQueueLength = 1000;
+
+    // Copies of the rule a killed daemon left behind are deleted one per request; more than this is not ours to clean.
+    private const int MaxStaleRules = 64;
 
     private readonly RouteNetlink _netlink;
 
@@ -59,9 +65,38 @@ internal sealed class TunLink : IRouteTable, IDisposable
         }
     }
 
-    public int Add(IpPrefix destination) => _netlink.AddRoute(Index, destination);
+    /// <summary>The routes into this interface in routing table <paramref name="table"/>.</summary>
+    public IRouteTable RoutesIn(int table) => new TableRoutes(_netlink, Index, table);
 
-    public int Delete(IpPrefix destination) => _netlink.DeleteRouteTo(Index, destination);
+    /// <summary>
+    /// Installs <paramref name="rule"/> for <paramref name="version"/>, first deleting the copies a daemon that never
+    /// reached its cleanup left, so restarts do not stack rules.
+    /// </summary>
+    /// <exception cref="IOException">The kernel refused the rule.</exception>
+    public void AddRule(IpVersion version, UnmarkedRule rule)
+    {
+        int stale = 0;
+        while (stale < MaxStaleRules && _netlink.DeleteRule(version, rule) == 0)
+        {
+            stale++;
+        }
+
+        int errno = _netlink.AddRule(version, rule);
+        if (errno != 0)
+        {
+            throw new IOException($"cannot add the rule 'not fwmark {rule.Mark:x} lookup {rule.Table}' for {(version == IpVersion.V4 ? "IPv4" : "IPv6")}: errno {errno}");
+        }
+    }
+
+    /// <summary>Removes the rule <see cref="AddRule"/> installed; 0 or an errno.</summary>
+    public int DeleteRule(IpVersion version, UnmarkedRule rule) => _netlink.DeleteRule(version, rule);
 
     public void Dispose() => _netlink.Dispose();
+
+    private sealed class TableRoutes(RouteNetlink netlink, int index, int table) : IRouteTable
+    {
+        public int Add(TunRoute route) => netlink.AddRoute(index, route.Destination, route.PreferredSource, table);
+
+        public int Delete(TunRoute route) => netlink.DeleteRouteTo(index, route.Destination, route.PreferredSource, table);
+    }
 }

@@ -27,6 +27,7 @@ internal sealed unsafe class LinuxWireBind : IWireBind
     private readonly int _udpIpv4 = -1;
     private readonly int _udpIpv6 = -1;
     private readonly ushort _udpPort;
+    private readonly uint _mark;
     private readonly WakeEvent _wake = new();
     private readonly MessageVector _receiveVector;
     private readonly ThreadLocal<MessageVector> _sendVectors;
@@ -40,11 +41,16 @@ internal sealed unsafe class LinuxWireBind : IWireBind
     /// <summary>Opens the sockets; IPv6 ones only when the host has IPv6.</summary>
     /// <param name="udpPort">The NAT-T port for ESP in UDP (4500), or 0 for no UDP sockets.</param>
     /// <param name="batchSize">The most messages one recvmmsg/sendmmsg moves.</param>
-    /// <exception cref="IOException">A socket could not be opened or bound (no CAP_NET_RAW, port in use).</exception>
-    public LinuxWireBind(ushort udpPort, int batchSize)
+    /// <param name="mark">
+    /// The firewall mark (SO_MARK) on every socket, so the daemon's own packets skip the routes into the TUN that
+    /// only unmarked packets see; 0 for none.
+    /// </param>
+    /// <exception cref="IOException">A socket could not be opened, marked or bound (no CAP_NET_RAW or CAP_NET_ADMIN, port in use).</exception>
+    public LinuxWireBind(ushort udpPort, int batchSize, uint mark = 0)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batchSize);
         _udpPort = udpPort;
+        _mark = mark;
         _receiveVector = new MessageVector(batchSize);
         _sendVectors = new ThreadLocal<MessageVector>(() => new MessageVector(batchSize), trackAllValues: true);
         try
@@ -436,12 +442,25 @@ internal sealed unsafe class LinuxWireBind : IWireBind
         }
     }
 
-    private static int OpenSocket(int family, int type, int protocol)
+    private int OpenSocket(int family, int type, int protocol)
     {
         int fd = Libc.Socket(family, type | LibcConstants.CloseOnExec, protocol);
         if (fd < 0)
         {
             throw new IOException($"socket({family}, {type}, {protocol}) failed: errno {Marshal.GetLastPInvokeError()}");
+        }
+
+        if (_mark != 0)
+        {
+            try
+            {
+                SetOption(fd, LibcConstants.SolSocket, LibcConstants.SoMark, unchecked((int)_mark));
+            }
+            catch
+            {
+                Libc.Close(fd);
+                throw;
+            }
         }
 
         return fd;

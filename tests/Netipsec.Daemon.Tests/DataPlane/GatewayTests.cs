@@ -68,6 +68,30 @@ public sealed class GatewayTests : IDisposable
     }
 
     [Fact]
+    public void A_bypassed_packet_to_a_destination_a_transport_route_covers_goes_to_the_wire_unchanged_the_rest_is_dropped()
+    {
+        IpAddress peer = IpAddress.Parse("192.0.2.99");
+        (ChannelWire wire, ChannelWire other) = ChannelWire.CreatePair();
+        using (other)
+        using (var gateway = new RunningGateway(wire, TunnelConfig.West.LocalOuter, bypassesToWire: destination => destination == peer))
+        {
+            TunnelConfig.West.Install(gateway.Engine);
+            byte[] clear = Traffic.Udp(TunnelConfig.West.LocalOuter, peer, 5000, 80);
+            byte[] tunnelled = Traffic.Ping(TunnelConfig.WestHost, TunnelConfig.EastHost, 1);
+
+            gateway.Tun.Inject(clear);
+            gateway.Tun.Inject(Traffic.Ping(TunnelConfig.WestHost, IpAddress.Parse("192.0.2.98"), 1));
+            gateway.Tun.Inject(tunnelled);
+
+            Assert.True(RunningGateway.Eventually(() => gateway.Statistics.WireSent == 2 && gateway.Statistics.TunBypassDropped == 1));
+            Assert.Equal(1, gateway.Statistics.TunBypassSent);
+            byte[][] sent = [.. gateway.Wire.Sent.All];
+            Assert.Equal(clear, sent[0]);
+            Assert.Equal((byte)IpProtocol.Esp, sent[1][9]);
+        }
+    }
+
+    [Fact]
     public void A_plain_packet_from_the_wire_is_not_written_to_the_TUN()
     {
         _west.Wire.Inject(Traffic.Udp(IpAddress.Parse("192.0.2.50"), TunnelConfig.West.LocalOuter, 500, 500));

@@ -55,6 +55,11 @@ public sealed class DaemonOptionsTests
     [InlineData("--queues -1", "--queues must be 0 to 256, found -1")]
     [InlineData("--larval-drop maybe", "--larval-drop: Failed to convert configuration value 'maybe'")]
     [InlineData("--nat-keepalive abc", "--nat-keepalive: Failed to convert configuration value 'abc'")]
+    [InlineData("--route-table 254", "--route-table must not be one of the kernel's tables 253 (default), 254 (main), 255 (local), found 254")]
+    [InlineData("--route-table -1", "--route-table must be 0 to 2147483647, found -1")]
+    [InlineData("--route-mark 0", "--route-mark must not be 0 while --route-table is set")]
+    [InlineData("--route-priority 32766", "--route-priority must be 1 to 32765, found 32766")]
+    [InlineData("--route-mark -1", "--route-mark: Failed to convert configuration value '-1'")]
     public void A_bad_switch_is_one_line_naming_it_before_anything_starts(string arguments, string expected)
     {
         Assert.StartsWith(expected, DaemonOptions.TryLoad(CommandLine(arguments), out _), StringComparison.Ordinal);
@@ -70,6 +75,21 @@ public sealed class DaemonOptionsTests
         Assert.Equal(5, options.NatKeepaliveSeconds);
         Assert.Equal(64, options.BatchSize);
         Assert.Equal(new DaemonOptions().Mtu, options.Mtu);
+    }
+
+    [Fact]
+    public void The_route_mark_reads_hex_and_a_zero_table_turns_transport_routing_off_so_any_mark_will_do()
+    {
+        Assert.Null(DaemonOptions.TryLoad(CommandLine("--route-mark 0x10 --route-table 1000 --route-priority 100"), out DaemonOptions options));
+        Assert.Equal(0x10u, options.RouteMark);
+        Assert.Equal(1000, options.RouteTable);
+        Assert.Equal(100, options.RoutePriority);
+
+        Assert.Null(DaemonOptions.TryLoad(CommandLine("--route-table 0 --route-mark 0"), out options));
+        Assert.Equal(0, options.RouteTable);
+
+        var defaults = new DaemonOptions();
+        Assert.Equal((220, 0x4e49u, 220), (defaults.RouteTable, defaults.RouteMark, defaults.RoutePriority));
     }
 
     private static IConfiguration CommandLine(string arguments) =>

@@ -11,12 +11,12 @@ internal sealed class RunningGateway : IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task[] _loops;
 
-    public RunningGateway(ChannelWire wire, IpAddress localAddress, int batchSize = 8, bool larvalDrop = true)
+    public RunningGateway(ChannelWire wire, IpAddress localAddress, int batchSize = 8, bool larvalDrop = true, Func<IpAddress, bool>? bypassesToWire = null)
     {
         Wire = wire;
         Engine = new XfrmEngine(TimeProvider.System, XfrmTypeRegistry.CreateDefault());
         Engine.Events.Register(new NullKeyManager()); // as the PF_KEY service does: ACQUIREs have a listener
-        Gateway = new Gateway(Engine, Tun, wire, Pool, Statistics, new GatewaySettings(batchSize, LarvalDrop: larvalDrop), address => address == localAddress);
+        Gateway = new Gateway(Engine, Tun, wire, Pool, Statistics, new GatewaySettings(batchSize, LarvalDrop: larvalDrop), address => address == localAddress, bypassesToWire);
         _loops =
         [
             .. Gateway.TunLoops.Select(loop => Task.Factory.StartNew(() => loop.Run(_stopping.Token), TaskCreationOptions.LongRunning)),

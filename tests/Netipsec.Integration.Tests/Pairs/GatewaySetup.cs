@@ -2,8 +2,8 @@ namespace Netipsec.Integration.Tests.Pairs;
 
 /// <summary>
 /// What one <see cref="GatewayPair"/> runs: each gateway's setkey configuration and TUN address, the route each
-/// daemon must install before the pair counts as up (null when its policies route nothing, as in transport mode),
-/// and what to set up once both daemons run (routes or rules the policies do not install themselves).
+/// daemon must install before the pair counts as up (in any routing table: transport-mode routes go in the daemon's
+/// own; null for none).
 /// </summary>
 internal sealed record GatewaySetup(string Name, string WestConfig, string EastConfig)
 {
@@ -14,8 +14,6 @@ internal sealed record GatewaySetup(string Name, string WestConfig, string EastC
     public string? WestRoute { get; init; } = "10.2.0.0/24";
 
     public string? EastRoute { get; init; } = "10.1.0.0/24";
-
-    public Action<GatewayPair>? AfterStart { get; init; }
 
     /// <summary>The start of the namespaces' names (each helper's tests keep their own).</summary>
     public string NamespacePrefix { get; init; } = "nx-netns";

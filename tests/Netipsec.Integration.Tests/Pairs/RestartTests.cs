@@ -3,7 +3,8 @@ namespace Netipsec.Integration.Tests.Pairs;
 /// <summary>
 /// Both gateways stopped (SIGTERM) and started again on their configuration files: the tunnel comes back by itself.
 /// Both ends restart because the SAs are keyed by hand: a lone restarted sender would begin again at sequence number
-/// 1, which its peer's anti-replay window rightly refuses until key management installs new SAs.
+/// 1, which its peer's anti-replay window rightly refuses until key management installs new SAs. The daemons' routing
+/// rule does not pile up across the restart.
 /// </summary>
 [Collection(GatewayPairGroup.Name)]
 public sealed class RestartTests(RestartPair pair) : IClassFixture<RestartPair>
@@ -24,5 +25,6 @@ public sealed class RestartTests(RestartPair pair) : IClassFixture<RestartPair>
         Assert.Equal(12, watch.West("EspPackets"));
         Assert.Equal(12, watch.East("EspPackets"));
         watch.AssertNoInboundErrors();
+        Assert.Single(pair.West.Ip("rule").Split('\n'), line => line.Contains("not from all fwmark 0x4e49 lookup 220", StringComparison.Ordinal));
     }
 }

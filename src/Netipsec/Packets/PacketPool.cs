@@ -196,6 +196,14 @@ public sealed class PacketPool
     private bool TryCreate([NotNullWhen(true)] out Packet? packet)
     {
         int created = Volatile.Read(ref _createdCount);
+        if (created >= Capacity)
+        {
+            packet = null;
+            return false;
+        }
+
+        // The buffer comes before the slot: an allocation that throws then leaves no slot reserved and never filled.
+        byte[] buffer = new byte[BufferSize];
         while (true)
         {
             if (created >= Capacity)
@@ -214,7 +222,7 @@ public sealed class PacketPool
         }
 
         // The slot is ours; until it is filled, RentedCount and DescribeLeaks skip it (the packet is not handed out yet).
-        packet = new Packet(this, new byte[BufferSize], Headroom, created);
+        packet = new Packet(this, buffer, Headroom, created);
         Volatile.Write(ref _created[created], packet);
         return true;
     }

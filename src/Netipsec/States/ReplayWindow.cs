@@ -41,7 +41,7 @@ public sealed partial class ReplayWindow
     private readonly ulong[] _blocks;
     private readonly ulong _blockMask;
     private ulong _highest;
-    private int _advancing; // 1 while AdvanceExclusively runs
+    private SpinLock _advancing = new(enableThreadOwnerTracking: false); // held while AdvanceExclusively runs
 
     /// <summary>Creates an empty window: nothing seen, <see cref="Highest"/> 0 or where the SA continues from.</summary>
     /// <param name="size">
@@ -119,25 +119,24 @@ public sealed partial class ReplayWindow
     }
 
     /// <summary>
-    /// <see cref="Advance"/> for threads that may race: advances are serialised on a flag taken with a compare-and-swap
-    /// (spinning, then yielding, while another thread advances), cheaper per packet than a lock, whose owner
-    /// bookkeeping cost more than the advance itself. <see cref="Check"/> still runs beside it.
+    /// <see cref="Advance"/> for threads that may race: advances are serialised on a <see cref="SpinLock"/> without owner
+    /// tracking (it spins, then yields, while another thread advances), cheaper per packet than a <see cref="Lock"/>,
+    /// whose owner bookkeeping cost more than the advance itself. <see cref="Check"/> still runs beside it.
     /// </summary>
     public ReplayVerdict AdvanceExclusively(uint sequenceLow, uint sequenceHigh)
     {
-        var wait = default(SpinWait);
-        while (Interlocked.CompareExchange(ref _advancing, 1, 0) != 0)
-        {
-            wait.SpinOnce();
-        }
-
+        bool taken = false;
         try
         {
+            _advancing.Enter(ref taken);
             return Advance(sequenceLow, sequenceHigh);
         }
         finally
         {
-            Volatile.Write(ref _advancing, 0);
+            if (taken)
+            {
+                _advancing.Exit();
+            }
         }
     }
 

@@ -273,7 +273,10 @@ public sealed class XfrmInput
             return CountReplay(sa, refused);
         }
 
-        switch (type.Input(sa, packet, sequenceHigh))
+        // The common case opens in place and removes both headers in one step at the mode (no header is moved twice).
+        bool fused = EspTunnelInput.Handles(sa);
+        EspPlaintext plaintext = default;
+        switch (fused ? EspTunnelInput.Open(sa, packet, sequenceHigh, out plaintext) : type.Input(sa, packet, sequenceHigh))
         {
             case TransformStatus.Ok:
                 break;
@@ -298,7 +301,7 @@ public sealed class XfrmInput
             return CountReplay(sa, verdict);
         }
 
-        _engine.States.Account(sa, packet.Length);
+        _engine.States.Account(sa, fused ? plaintext.LengthWithoutEsp : packet.Length);
         if (dummy)
         {
             return DropReason.None;
@@ -311,7 +314,7 @@ public sealed class XfrmInput
             _engine.NatTraversal.CheckMapping(sa, sender);
         }
 
-        switch (XfrmModes.Input(sa, packet))
+        switch (fused ? EspTunnelInput.Decapsulate(packet, plaintext) : XfrmModes.Input(sa, packet))
         {
             case ModeStatus.Ok:
                 break;

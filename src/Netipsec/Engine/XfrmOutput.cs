@@ -179,14 +179,25 @@ public sealed class XfrmOutput
 
         int innerLength = packet.Length;
         ReadOnlySpan<SecurityAssociation> states = bundle.States.AsSpan();
-        for (int i = 0; i < states.Length; i++)
+        if (states.Length == 1 && EspTunnelOutput.Handles(states[0]))
         {
-            SecurityAssociation sa = states[i];
-            packet.OutputPayloadLimit = sa.TfcPadding > 0 ? LargestFitting(states[i..], mtu) : 0;
-            DropReason reason = OutputOne(sa, packet);
+            DropReason reason = EspTunnelOutput.Output(_engine, states[0], packet);
             if (reason != DropReason.None)
             {
                 return Drop(packet, reason);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < states.Length; i++)
+            {
+                SecurityAssociation sa = states[i];
+                packet.OutputPayloadLimit = sa.TfcPadding > 0 ? LargestFitting(states[i..], mtu) : 0;
+                DropReason reason = OutputOne(sa, packet);
+                if (reason != DropReason.None)
+                {
+                    return Drop(packet, reason);
+                }
             }
         }
 

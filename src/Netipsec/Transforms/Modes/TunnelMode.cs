@@ -66,13 +66,12 @@ internal static class TunnelMode
             dontFragment = true;
         }
 
-        byte outerTrafficClass = (byte)((innerTrafficClass & 0xFC) | EcnTunneling.Encapsulate(innerTrafficClass & 0x03));
+        byte outerTrafficClass = OuterTrafficClass(innerTrafficClass);
         packet.Push(headerLength).Clear();
         Span<byte> outer = packet.Push(outerLength);
         if (outerVersion == IpVersion.V4)
         {
-            ushort identification = (ushort)Interlocked.Increment(ref s_identification);
-            Ipv4Header.WriteFixed(outer, outerTrafficClass, identification, dontFragment, OuterTimeToLive, (IpProtocol)sa.Protocol, sa.Source.ToIpv4(), sa.Destination.ToIpv4());
+            WriteOuterIpv4(outer, sa, outerTrafficClass, dontFragment, 0); // the length is known once the transform is done
         }
         else
         {
@@ -95,33 +94,72 @@ internal static class TunnelMode
         return ModeStatus.Ok;
     }
 
+    /// <summary>
+    /// The outer IPv4 header of a tunnel SA's packet: the SA's addresses and protocol, a fresh identification, the
+    /// traffic class and DF bit derived from the inner header, and the checksum over <paramref name="totalLength"/>.
+    /// </summary>
+    public static void WriteOuterIpv4(Span<byte> outer, SecurityAssociation sa, byte outerTrafficClass, bool dontFragment, ushort totalLength)
+    {
+        ushort identification = (ushort)Interlocked.Increment(ref s_identification);
+        Ipv4Header.WriteFixed(
+            outer, outerTrafficClass, totalLength, identification, dontFragment, OuterTimeToLive, (IpProtocol)sa.Protocol, sa.Source.ToIpv4(), sa.Destination.ToIpv4());
+    }
+
+    /// <summary>The outer traffic class for an inner one: DSCP copied, ECN encapsulated (RFC 6040 §4.1, normal mode).</summary>
+    public static byte OuterTrafficClass(byte innerTrafficClass) =>
+        (byte)((innerTrafficClass & 0xFC) | EcnTunneling.Encapsulate(innerTrafficClass & 0x03));
+
     /// <summary>Removes the outer header(s) and applies RFC 6040 decapsulation; see <see cref="XfrmModes.Input"/>.</summary>
     public static ModeStatus Input(Packet packet)
     {
-        IpVersion expected = packet.InnerProtocol switch
-        {
-            IpProtocol.IpInIp => IpVersion.V4,
-            IpProtocol.Ipv6 => IpVersion.V6,
-            _ => IpVersion.None,
-        };
-        if (expected == IpVersion.None || !ModePacket.TryStartInput(packet, out IpVersion outerVersion))
+        if (!ModePacket.TryStartInput(packet, out IpVersion outerVersion))
         {
             return ModeStatus.Malformed;
         }
 
         int transport = packet.TransportOffset;
-        Span<byte> inner = packet.Data[transport..];
-        int innerHeaderLength = Ipv6Header.Length;
-        int innerLength;
-        PacketError error = expected == IpVersion.V4
-            ? Ipv4Header.Validate(inner, out innerHeaderLength, out innerLength)
-            : Ipv6Header.Validate(inner, out innerLength);
+        ModeStatus status = CheckInner(packet.Data, outerVersion, packet.Data[transport..], packet.InnerProtocol, out int innerHeaderLength, out int innerLength);
+        if (status != ModeStatus.Ok)
+        {
+            return status;
+        }
+
+        packet.Trim(transport + innerLength);
+        packet.Pull(transport);
+        packet.SetNetworkHeader(0);
+        packet.SetTransportHeader(innerHeaderLength);
+        return ModeStatus.Ok;
+    }
+
+    /// <summary>
+    /// Checks the inner packet a tunnel carried and combines the outer ECN into it (RFC 6040 §4.2): the inner header
+    /// must be valid for the version <paramref name="innerProtocol"/> names (4 or 41) and fit in <paramref name="inner"/>;
+    /// <paramref name="innerLength"/> is the length its header gives, shorter than <paramref name="inner"/> when TFC
+    /// padding follows it.
+    /// </summary>
+    public static ModeStatus CheckInner(
+        ReadOnlySpan<byte> outer, IpVersion outerVersion, Span<byte> inner, IpProtocol innerProtocol, out int innerHeaderLength, out int innerLength)
+    {
+        innerHeaderLength = Ipv6Header.Length;
+        innerLength = 0;
+        IpVersion expected = innerProtocol switch
+        {
+            IpProtocol.IpInIp => IpVersion.V4,
+            IpProtocol.Ipv6 => IpVersion.V6,
+            _ => IpVersion.None,
+        };
+        PacketError error = expected switch
+        {
+            IpVersion.V4 => Ipv4Header.Validate(inner, out innerHeaderLength, out innerLength),
+            IpVersion.V6 => Ipv6Header.Validate(inner, out innerLength),
+            _ => PacketError.BadVersion,
+        };
         if (error != PacketError.None)
         {
             return ModeStatus.Malformed;
         }
 
-        int outerEcn = TrafficClass(packet.Data, outerVersion) & 0x03;
+        int outerEcn = TrafficClass(outer, outerVersion) & 0x03;
         int innerTrafficClass = TrafficClass(inner, expected);
         int innerEcn = EcnTunneling.Decapsulate(innerTrafficClass & 0x03, outerEcn);
         if (innerEcn == EcnTunneling.Drop)
@@ -130,16 +168,12 @@ internal static class TunnelMode
         }
 
         SetEcn(inner, expected, innerEcn);
-        packet.Trim(transport + innerLength);
-        packet.Pull(transport);
-        packet.SetNetworkHeader(0);
-        packet.SetTransportHeader(innerHeaderLength);
         return ModeStatus.Ok;
     }
 
-    /// <summary>The IPv4 type-of-service byte or the IPv6 traffic class of a header known to be long enough.</summary>
-    private static int TrafficClass(Span<byte> header, IpVersion version) =>
-        version == IpVersion.V4 ? header[Ipv4Header.TypeOfServiceOffset] : new Ipv6Header(header).TrafficClass;
+    // IPv6 keeps the traffic class across the version and flow label nibbles (RFC 8200 §3).
+    private static int TrafficClass(ReadOnlySpan<byte> header, IpVersion version) =>
+        version == IpVersion.V4 ? header[Ipv4Header.TypeOfServiceOffset] : ((header[0] & 0x0F) << 4) | (header[1] >> 4);
 
     /// <summary>Stores a new ECN field, keeping an IPv4 checksum right incrementally (RFC 1624) so a bad one stays bad.</summary>
     private static void SetEcn(Span<byte> header, IpVersion version, int ecn)

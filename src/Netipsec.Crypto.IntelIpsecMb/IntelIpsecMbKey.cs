@@ -56,7 +56,7 @@ internal abstract unsafe class IntelIpsecMbKey : ICryptoKey
             fixed (byte* dataBytes = data)
             fixed (byte* tagBytes = tag)
             {
-                return ToCryptoStatus(NativeShim.One(key, forward ? 1 : 0, ivBytes, aadBytes, (ulong)aad.Length, dataBytes, (ulong)data.Length, tagBytes));
+                return ToCryptoStatus(NativeShim.Call(key, forward ? 1 : 0, ivBytes, aadBytes, (ulong)aad.Length, dataBytes, (ulong)data.Length, tagBytes));
             }
         }
         finally

@@ -105,20 +105,23 @@ internal static unsafe class NativeShim
 
     /// <summary>
     /// <see cref="One"/> without the transition to preemptive mode and back, which costs more than sealing a small
-    /// packet: only for calls short enough not to hold up a garbage collection (see <see cref="QuickLimit"/>).
+    /// packet: only for calls short enough not to hold up a garbage collection (see <see cref="Call"/>).
     /// </summary>
     public static delegate* unmanaged[SuppressGCTransition]<void*, int, byte*, byte*, ulong, byte*, ulong, byte*, NativeStatus> OneQuick { get; }
 
     /// <summary>
-    /// The most data (payload plus AAD or appended bytes) <see cref="Call"/> hands to <see cref="OneQuick"/>: about a
-    /// microsecond of the slowest algorithm's work, the bound the runtime gives for calls that stay in cooperative mode.
+    /// The most data (payload plus AAD or appended bytes) <see cref="Call"/> hands to <see cref="OneQuick"/>: a few
+    /// microseconds at most of AES or SHA work, short enough not to hold up a garbage collection.
     /// </summary>
     public const ulong QuickLimit = 2048;
 
-    /// <summary>One operation through <see cref="OneQuick"/> when it is short, else through <see cref="One"/>.</summary>
+    /// <summary>
+    /// One operation through <see cref="OneQuick"/> when it is short and <paramref name="quickAllowed"/> (false for
+    /// algorithms too slow for it, DES and 3DES), else through <see cref="One"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static NativeStatus Call(void* key, int forward, byte* iv, byte* aad, ulong aadLength, byte* data, ulong length, byte* tag) =>
-        length + aadLength <= QuickLimit
+    public static NativeStatus Call(bool quickAllowed, void* key, int forward, byte* iv, byte* aad, ulong aadLength, byte* data, ulong length, byte* tag) =>
+        quickAllowed && length + aadLength <= QuickLimit
             ? OneQuick(key, forward, iv, aad, aadLength, data, length, tag)
             : CallWithTransition(key, forward, iv, aad, aadLength, data, length, tag);
 

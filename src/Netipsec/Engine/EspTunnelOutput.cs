@@ -15,14 +15,12 @@ namespace Netipsec.Engine;
 /// </summary>
 internal static class EspTunnelOutput
 {
-    /// <summary>True when <paramref name="sa"/> is prepared ESP that <see cref="Output"/> handles.</summary>
+    /// <summary>
+    /// True when <paramref name="sa"/> is prepared ESP that <see cref="Output"/> handles: what the Rx path's common case
+    /// takes (<see cref="EspTunnelInput.Handles"/>), from an IPv4 source and without TFC padding.
+    /// </summary>
     internal static bool Handles(SecurityAssociation sa) =>
-        sa.Mode == XfrmMode.Tunnel
-        && sa.TfcPadding == 0
-        && sa.NatTraversal is null
-        && sa.Destination.Version == IpVersion.V4
-        && sa.Source.Version == IpVersion.V4
-        && sa.TypeState is EspState;
+        EspTunnelInput.Handles(sa) && sa.TfcPadding == 0 && sa.Source.Version == IpVersion.V4;
 
     /// <summary>
     /// Encapsulates the inner packet (IPv4 or IPv6) into [outer IPv4][ESP header, IV][inner][trailer][ICV], with the
@@ -30,14 +28,10 @@ internal static class EspTunnelOutput
     /// </summary>
     internal static DropReason Output(XfrmEngine engine, SecurityAssociation sa, Packet packet)
     {
-        switch (sa.State)
+        DropReason stateProblem = XfrmOutput.StateProblem(sa);
+        if (stateProblem != DropReason.None)
         {
-            case SaState.Mature or SaState.Dying:
-                break;
-            case SaState.Larval:
-                return DropReason.OutStateInvalid;
-            default:
-                return DropReason.OutStateExpired;
+            return stateProblem;
         }
 
         if (sa.TypeState is not EspState state)

@@ -214,14 +214,10 @@ public sealed class XfrmOutput
     /// <summary>One SA of the bundle (Linux's xfrm_output_one): mode, sequence number and lifetime, transform, mode again.</summary>
     private DropReason OutputOne(SecurityAssociation sa, Packet packet)
     {
-        switch (sa.State)
+        DropReason stateProblem = StateProblem(sa);
+        if (stateProblem != DropReason.None)
         {
-            case SaState.Mature or SaState.Dying:
-                break;
-            case SaState.Larval:
-                return DropReason.OutStateInvalid;
-            default:
-                return DropReason.OutStateExpired;
+            return stateProblem;
         }
 
         IXfrmType? type = _engine.Types.Get(sa.Protocol);
@@ -270,6 +266,14 @@ public sealed class XfrmOutput
             ? DropReason.None
             : DropReason.OutStateModeError;
     }
+
+    /// <summary>Linux's state checks on output: a larval SA is not ready yet, an expired or dead one is gone.</summary>
+    internal static DropReason StateProblem(SecurityAssociation sa) => sa.State switch
+    {
+        SaState.Mature or SaState.Dying => DropReason.None,
+        SaState.Larval => DropReason.OutStateInvalid,
+        _ => DropReason.OutStateExpired,
+    };
 
     /// <summary>
     /// The bytes <paramref name="states"/> add to a packet of <paramref name="length"/> bytes: every SA's header, trailer,

@@ -8,7 +8,7 @@ using Netipsec.Transforms.Modes;
 namespace Netipsec.Engine;
 
 /// <summary>
-/// The Rx path's common case: ESP from an IPv4 tunnel SA without NAT-T. The general path removes the ESP header by
+/// The Rx path's common case: ESP from a tunnel SA without NAT-T. The general path removes the ESP header by
 /// moving the outer header over it and then the tunnel mode removes the outer header; here the packet is opened in
 /// place and both headers go in one step, so nothing is moved, and the inner header is checked once.
 /// </summary>
@@ -18,7 +18,7 @@ internal static class EspTunnelInput
     internal static bool Handles(SecurityAssociation sa) =>
         sa.Mode == XfrmMode.Tunnel
         && sa.NatTraversal is null
-        && sa.Destination.Version == IpVersion.V4
+        && sa.Destination.Version != IpVersion.None
         && sa.TypeState is EspState;
 
     /// <summary>
@@ -67,8 +67,10 @@ internal static class EspTunnelInput
     /// </summary>
     internal static ModeStatus Decapsulate(Packet packet, in EspPlaintext plaintext)
     {
-        Span<byte> inner = packet.Data.Slice(plaintext.Offset, plaintext.Length);
-        ModeStatus status = TunnelMode.CheckInner(packet.Data, IpVersion.V4, inner, plaintext.NextHeader, out int innerHeaderLength, out int innerLength);
+        Span<byte> data = packet.Data;
+        IpVersion outerVersion = data[0] >> 4 == 4 ? IpVersion.V4 : IpVersion.V6; // the parse accepted nothing else
+        ModeStatus status = TunnelMode.CheckInner(
+            data, outerVersion, data.Slice(plaintext.Offset, plaintext.Length), plaintext.NextHeader, out int innerHeaderLength, out int innerLength);
         if (status != ModeStatus.Ok)
         {
             return status;

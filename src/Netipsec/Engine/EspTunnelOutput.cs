@@ -8,7 +8,7 @@ using Netipsec.Transforms.Modes;
 namespace Netipsec.Engine;
 
 /// <summary>
-/// The Tx path's common case in one pass: an ESP tunnel SA between IPv4 addresses, without NAT-T or TFC padding.
+/// The Tx path's common case in one pass: an ESP tunnel SA without NAT-T or TFC padding.
 /// It does what <see cref="TunnelMode"/>, <see cref="EspTransform.Output"/> and the mode's finish do one after
 /// another, but reads the inner header once, computes the lengths once and writes the outer header with its final
 /// length and checksum, so each byte in front of the payload is written once.
@@ -17,13 +17,13 @@ internal static class EspTunnelOutput
 {
     /// <summary>
     /// True when <paramref name="sa"/> is prepared ESP that <see cref="Output"/> handles: what the Rx path's common case
-    /// takes (<see cref="EspTunnelInput.Handles"/>), from an IPv4 source and without TFC padding.
+    /// takes (<see cref="EspTunnelInput.Handles"/>), with a source of the destination's version and without TFC padding.
     /// </summary>
     internal static bool Handles(SecurityAssociation sa) =>
-        EspTunnelInput.Handles(sa) && sa.TfcPadding == 0 && sa.Source.Version == IpVersion.V4;
+        EspTunnelInput.Handles(sa) && sa.TfcPadding == 0 && sa.Source.Version == sa.Destination.Version;
 
     /// <summary>
-    /// Encapsulates the inner packet (IPv4 or IPv6) into [outer IPv4][ESP header, IV][inner][trailer][ICV], with the
+    /// Encapsulates the inner packet (IPv4 or IPv6) into [outer header][ESP header, IV][inner][trailer][ICV], with the
     /// same state checks, sequence number, lifetime accounting and drop reasons as the general path.
     /// </summary>
     internal static DropReason Output(XfrmEngine engine, SecurityAssociation sa, Packet packet)
@@ -39,42 +39,19 @@ internal static class EspTunnelOutput
             return DropReason.OutStateExpired;
         }
 
-        ReadOnlySpan<byte> inner = packet.Data;
-        int innerLength;
-        byte innerTrafficClass;
-        bool dontFragment;
-        IpProtocol innerProtocol;
-        switch (inner.IsEmpty ? 0 : inner[0] >> 4)
+        if (!ModePacket.TryStartOutput(packet, out IpVersion innerVersion, out _))
         {
-            case 4:
-                if (Ipv4Header.Validate(inner, out _, out innerLength) != PacketError.None)
-                {
-                    return DropReason.OutStateModeError;
-                }
-
-                innerTrafficClass = inner[Ipv4Header.TypeOfServiceOffset];
-                dontFragment = (inner[Ipv4Header.FlagsAndFragmentOffset] & 0x40) != 0;
-                innerProtocol = IpProtocol.IpInIp;
-                break;
-            case 6:
-                if (Ipv6Header.Validate(inner, out innerLength) != PacketError.None)
-                {
-                    return DropReason.OutStateModeError;
-                }
-
-                innerTrafficClass = new Ipv6Header(packet.Data).TrafficClass;
-                dontFragment = true;
-                innerProtocol = IpProtocol.Ipv6;
-                break;
-            default:
-                return DropReason.OutStateModeError;
+            return DropReason.OutStateModeError;
         }
 
-        int headerLength = Ipv4Header.MinLength + EspHeader.FixedLength + state.IvLength;
+        IpVersion outerVersion = sa.Destination.Version;
+        int innerLength = packet.Length;
+        int outerLength = TunnelMode.OuterLength(outerVersion);
+        int headerLength = outerLength + EspHeader.FixedLength + state.IvLength;
         int encryptedLength = innerLength + EspTrailer.PaddingLength(innerLength, state.Alignment) + EspTrailer.FixedLength;
         int trailerLength = encryptedLength - innerLength + state.IcvLength;
         int totalLength = headerLength + encryptedLength + state.IcvLength;
-        if (totalLength > ushort.MaxValue || !packet.TryTrim(innerLength) || !packet.TryEnsureRoom(headerLength, trailerLength))
+        if (!ModePacket.FitsLengthField(outerVersion, totalLength) || !packet.TryEnsureRoom(headerLength, trailerLength))
         {
             return DropReason.OutStateModeError;
         }
@@ -85,25 +62,23 @@ internal static class EspTunnelOutput
             return DropReason.OutStateSeqError;
         }
 
+        TunnelMode.ReadInner(packet.Data, innerVersion, out byte innerTrafficClass, out bool dontFragment);
         Span<byte> front = packet.Push(headerLength);
-        Span<byte> esp = front[Ipv4Header.MinLength..];
+        Span<byte> esp = front[outerLength..];
         if (!state.TryWriteIv(esp.Slice(EspHeader.IvOffset, state.IvLength)))
         {
             return DropReason.OutStateSeqError;
         }
 
-        TunnelMode.WriteOuterIpv4(front, sa, TunnelMode.OuterTrafficClass(innerTrafficClass), dontFragment, (ushort)totalLength);
+        TunnelMode.WriteOuter(front, sa, innerTrafficClass, dontFragment, totalLength);
         BinaryPrimitives.WriteUInt32BigEndian(esp[EspHeader.SpiOffset..], sa.Spi);
         BinaryPrimitives.WriteUInt32BigEndian(esp[EspHeader.SequenceNumberOffset..], (uint)sequence);
+        TunnelMode.MarkOutput(packet, outerVersion, innerVersion);
         Span<byte> trailer = packet.Put(trailerLength);
-        EspTrailer.Write(trailer[..(trailerLength - state.IcvLength)], innerProtocol, sa.Padding);
+        EspTrailer.Write(trailer[..(trailerLength - state.IcvLength)], packet.InnerProtocol, sa.Padding);
         Span<byte> data = packet.Data;
-        int espLength = headerLength - Ipv4Header.MinLength + encryptedLength;
-        TransformStatus status = state.Seal(data.Slice(Ipv4Header.MinLength, espLength), sequence, data.Slice(Ipv4Header.MinLength + espLength, state.IcvLength));
-        packet.SetNetworkHeader(0);
-        packet.SetTransportHeader(Ipv4Header.MinLength);
-        packet.InnerProtocol = innerProtocol;
-        packet.NextHeaderFieldOffset = Ipv4Header.ProtocolOffset;
+        int espLength = headerLength - outerLength + encryptedLength;
+        TransformStatus status = state.Seal(data.Slice(outerLength, espLength), sequence, data.Slice(outerLength + espLength, state.IcvLength));
         switch (status)
         {
             case TransformStatus.Ok:

@@ -280,7 +280,7 @@ public sealed class XfrmInput
             : InputTransformAndMode(type, sa, packet, header, encapsulatedFrom, sequenceHigh, out dummy, ref innerFlow);
     }
 
-    /// <summary>The rest of a layer for an ESP tunnel SA between IPv4 addresses without NAT-T (<see cref="EspTunnelInput"/>).</summary>
+    /// <summary>The rest of a layer for an ESP tunnel SA without NAT-T (<see cref="EspTunnelInput"/>).</summary>
     private DropReason InputEspTunnel(SecurityAssociation sa, Packet packet, in InboundHeader header, uint sequenceHigh, out bool dummy, ref KnownFlow innerFlow)
     {
         TransformStatus status = EspTunnelInput.Open(sa, packet, sequenceHigh, out EspPlaintext plaintext);

@@ -45,69 +45,68 @@ internal static class TunnelMode
             return ModeStatus.Malformed;
         }
 
-        int outerLength = outerVersion == IpVersion.V4 ? Ipv4Header.MinLength : Ipv6Header.Length;
+        int outerLength = OuterLength(outerVersion);
         if (!ModePacket.FitsLengthField(outerVersion, (long)packet.Length + outerLength + headerLength + trailerLength)
             || !packet.TryEnsureRoom(outerLength + headerLength, trailerLength))
         {
             return ModeStatus.NoRoom;
         }
 
-        byte innerTrafficClass;
-        bool dontFragment;
-        if (innerVersion == IpVersion.V4)
-        {
-            var inner = new Ipv4Header(packet.Data);
-            innerTrafficClass = (byte)((inner.Dscp << 2) | inner.Ecn);
-            dontFragment = inner.DontFragment;
-        }
-        else
-        {
-            innerTrafficClass = new Ipv6Header(packet.Data).TrafficClass;
-            dontFragment = true;
-        }
-
-        byte outerTrafficClass = OuterTrafficClass(innerTrafficClass);
+        ReadInner(packet.Data, innerVersion, out byte innerTrafficClass, out bool dontFragment);
         packet.Push(headerLength).Clear();
-        Span<byte> outer = packet.Push(outerLength);
-        if (outerVersion == IpVersion.V4)
-        {
-            WriteOuterIpv4(outer, sa, outerTrafficClass, dontFragment, 0); // the length is known once the transform is done
-        }
-        else
-        {
-            outer.Clear();
-            _ = new Ipv6Header(outer)
-            {
-                Version = 6,
-                TrafficClass = outerTrafficClass,
-                NextHeader = (IpProtocol)sa.Protocol,
-                HopLimit = OuterTimeToLive,
-                Source = sa.Source,
-                Destination = sa.Destination,
-            };
-        }
-
-        packet.SetNetworkHeader(0);
-        packet.SetTransportHeader(outerLength);
-        packet.InnerProtocol = innerVersion == IpVersion.V4 ? IpProtocol.IpInIp : IpProtocol.Ipv6;
-        packet.NextHeaderFieldOffset = outerVersion == IpVersion.V4 ? Ipv4Header.ProtocolOffset : Ipv6Header.NextHeaderOffset;
+        // The lengths are known once the transform is done; the mode's finish writes them.
+        WriteOuter(packet.Push(outerLength), sa, innerTrafficClass, dontFragment, outerLength);
+        MarkOutput(packet, outerVersion, innerVersion);
         return ModeStatus.Ok;
     }
 
-    /// <summary>
-    /// The outer IPv4 header of a tunnel SA's packet: the SA's addresses and protocol, a fresh identification, the
-    /// traffic class and DF bit derived from the inner header, and the checksum over <paramref name="totalLength"/>.
-    /// </summary>
-    public static void WriteOuterIpv4(Span<byte> outer, SecurityAssociation sa, byte outerTrafficClass, bool dontFragment, ushort totalLength)
+    /// <summary>Bytes of a tunnel's outer header without options or extension headers.</summary>
+    public static int OuterLength(IpVersion outerVersion) => outerVersion == IpVersion.V4 ? Ipv4Header.MinLength : Ipv6Header.Length;
+
+    /// <summary>What the outer header takes from a valid inner header: its traffic class, and DF (always set for IPv6).</summary>
+    public static void ReadInner(ReadOnlySpan<byte> inner, IpVersion innerVersion, out byte trafficClass, out bool dontFragment)
     {
-        ushort identification = (ushort)Interlocked.Increment(ref s_identification);
-        Ipv4Header.WriteFixed(
-            outer, outerTrafficClass, totalLength, identification, dontFragment, OuterTimeToLive, (IpProtocol)sa.Protocol, sa.Source.ToIpv4(), sa.Destination.ToIpv4());
+        trafficClass = (byte)TrafficClass(inner, innerVersion);
+        dontFragment = innerVersion != IpVersion.V4 || (inner[Ipv4Header.FlagsAndFragmentOffset] & 0x40) != 0;
     }
 
-    /// <summary>The outer traffic class for an inner one: DSCP copied, ECN encapsulated (RFC 6040 §4.1, normal mode).</summary>
-    public static byte OuterTrafficClass(byte innerTrafficClass) =>
-        (byte)((innerTrafficClass & 0xFC) | EcnTunneling.Encapsulate(innerTrafficClass & 0x03));
+    /// <summary>
+    /// Writes the outer header of a tunnel SA's packet over <paramref name="outer"/>: the SA's addresses and protocol,
+    /// DSCP copied and ECN encapsulated from the inner traffic class (RFC 6040 §4.1, normal mode), for IPv4 a fresh
+    /// identification, the DF bit and the checksum, and the length fields of a packet of <paramref name="totalLength"/> bytes.
+    /// </summary>
+    public static void WriteOuter(Span<byte> outer, SecurityAssociation sa, byte innerTrafficClass, bool dontFragment, int totalLength)
+    {
+        byte trafficClass = (byte)((innerTrafficClass & 0xFC) | EcnTunneling.Encapsulate(innerTrafficClass & 0x03));
+        if (sa.Destination.Version == IpVersion.V4)
+        {
+            ushort identification = (ushort)Interlocked.Increment(ref s_identification);
+            Ipv4Header.WriteFixed(
+                outer, trafficClass, (ushort)totalLength, identification, dontFragment, OuterTimeToLive, (IpProtocol)sa.Protocol, sa.Source.ToIpv4(), sa.Destination.ToIpv4());
+            return;
+        }
+
+        outer[..Ipv6Header.Length].Clear();
+        _ = new Ipv6Header(outer)
+        {
+            Version = 6,
+            TrafficClass = trafficClass,
+            PayloadLength = (ushort)(totalLength - Ipv6Header.Length),
+            NextHeader = (IpProtocol)sa.Protocol,
+            HopLimit = OuterTimeToLive,
+            Source = sa.Source,
+            Destination = sa.Destination,
+        };
+    }
+
+    /// <summary>The marks and fields the transform reads from a packet the mode prepared: outer header at 0, the gap behind it.</summary>
+    public static void MarkOutput(Packet packet, IpVersion outerVersion, IpVersion innerVersion)
+    {
+        packet.SetNetworkHeader(0);
+        packet.SetTransportHeader(OuterLength(outerVersion));
+        packet.InnerProtocol = innerVersion == IpVersion.V4 ? IpProtocol.IpInIp : IpProtocol.Ipv6;
+        packet.NextHeaderFieldOffset = outerVersion == IpVersion.V4 ? Ipv4Header.ProtocolOffset : Ipv6Header.NextHeaderOffset;
+    }
 
     /// <summary>Removes the outer header(s) and applies RFC 6040 decapsulation; see <see cref="XfrmModes.Input"/>.</summary>
     public static ModeStatus Input(Packet packet)

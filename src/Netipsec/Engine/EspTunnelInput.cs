@@ -33,6 +33,11 @@ internal static class EspTunnelInput
             return TransformStatus.Unsupported;
         }
 
+        if (!packet.HasTransportHeader)
+        {
+            return TransformStatus.Malformed;
+        }
+
         int espOffset = packet.TransportOffset;
         int headerLength = EspHeader.FixedLength + state.IvLength;
         int encryptedLength = packet.Length - espOffset - headerLength - state.IcvLength;

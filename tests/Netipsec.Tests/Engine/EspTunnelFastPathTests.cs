@@ -211,13 +211,14 @@ public sealed class EspTunnelFastPathTests
     [Fact]
     public void Input_gives_what_the_general_steps_give_for_any_esp_packet()
     {
-        Gen.Select(SaShape.Gen, GenInner, Gen.Enum<Crafted>(), Gen.Int[0, 3], Gen.Int[0, 64], Gen.Int[0, int.MaxValue]).Sample(
-            (shape, innerWithPadding, crafted, outerEcn, tfcLength, position) =>
+        Gen.Select(SaShape.Gen, GenInner, Gen.Enum<Crafted>(), Gen.Int[0, 3], Gen.Int[0, 3], Gen.Int[0, 64], Gen.Int[0, int.MaxValue]).Sample(
+            (shape, innerWithPadding, crafted, outerEcn, outerOptionWords, tfcLength, position) =>
             {
                 byte[] inner = WithoutLinkPadding(innerWithPadding);
                 SecurityAssociation sender = shape.Prepared();
                 ulong sequence = shape.InitialSequence + 1;
-                byte[] wire = Craft(sender, sequence, (byte)outerEcn, inner, crafted, tfcLength, position);
+                var outer = new OuterHeader((byte)outerEcn, outerOptionWords * 4);
+                byte[] wire = Craft(sender, sequence, outer, inner, crafted, tfcLength, position);
 
                 InputResult fused = FusedInput(shape.Prepared(), wire, sequence);
                 InputResult general = GeneralInput(shape.Prepared(), wire, sequence);
@@ -236,7 +237,7 @@ public sealed class EspTunnelFastPathTests
     public void A_dummy_packet_is_accounted_without_its_esp_header_and_trailer_on_both_paths()
     {
         SecurityAssociation sender = SaShape.Default.Prepared();
-        byte[] wire = Craft(sender, 1, 0, Ipv4(payloadLength: 40), Crafted.Dummy, tfcLength: 0, position: 0);
+        byte[] wire = Craft(sender, 1, new OuterHeader(0, 0), Ipv4(payloadLength: 40), Crafted.Dummy, tfcLength: 0, position: 0);
 
         InputResult fused = FusedInput(SaShape.Default.Prepared(), wire, 1);
         InputResult general = GeneralInput(SaShape.Default.Prepared(), wire, 1);
@@ -258,7 +259,7 @@ public sealed class EspTunnelFastPathTests
         [
             HostPacket(payloadLength: 0, typeOfService: 0xB8, dontFragment: true),
             HostPacket(payloadLength: 700, typeOfService: 0x03, dontFragment: false),
-            HostPacket(payloadLength: 1400, typeOfService: 0x01, dontFragment: false), // fragmented after encapsulation
+            HostPacket(payloadLength: 1460, typeOfService: 0x01, dontFragment: false), // fragmented after encapsulation
             HostPacket(payloadLength: 1470, typeOfService: 0x02, dontFragment: true), // too big: ICMP back
             [.. HostPacket(payloadLength: 33, typeOfService: 0x2A, dontFragment: true), 0, 0, 0], // link padding
             .. Enumerable.Range(0, 4).Select(i => HostPacket(payloadLength: 100 + i, typeOfService: 0, dontFragment: true)), // runs out of sequence numbers
@@ -268,6 +269,7 @@ public sealed class EspTunnelFastPathTests
         XfrmVerdict[] generalVerdicts = [.. traffic.Select(general.Send)];
 
         Assert.Equal(generalVerdicts, fusedVerdicts);
+        Assert.Equal(6, fused.Sink.Transmitted.Count); // five packets, one of them in two fragments
         Assert.Equal(general.Sink.Transmitted.Select(WithoutIdentification), fused.Sink.Transmitted.Select(WithoutIdentification));
         Assert.All(fused.Sink.Transmitted, wire => Assert.True(ChecksumVerifies(wire)));
         Assert.Equal((1, 1), (fused.Sink.ReturnedToSender, general.Sink.ReturnedToSender));
@@ -442,7 +444,7 @@ public sealed class EspTunnelFastPathTests
     /// An ESP tunnel packet of <paramref name="sender"/> whose plaintext is shaped by <paramref name="crafted"/>: the
     /// inner packet, TFC zeros, ESP padding, pad length and next header, sealed as the transform would.
     /// </summary>
-    private static byte[] Craft(SecurityAssociation sender, ulong sequence, byte outerEcn, byte[] inner, Crafted crafted, int tfcLength, int position)
+    private static byte[] Craft(SecurityAssociation sender, ulong sequence, OuterHeader outer, byte[] inner, Crafted crafted, int tfcLength, int position)
     {
         var state = (EspState)sender.TypeState!;
         IpProtocol nextHeader = crafted switch
@@ -475,29 +477,35 @@ public sealed class EspTunnelFastPathTests
             plaintext[^2] = byte.MaxValue;
         }
 
+        int outerLength = OuterLength + outer.OptionsLength;
         int headerLength = EspHeader.FixedLength + state.IvLength;
-        byte[] wire = new byte[OuterLength + headerLength + plaintext.Length + state.IcvLength];
+        byte[] wire = new byte[outerLength + headerLength + plaintext.Length + state.IcvLength];
         _ = new Ipv4Header(wire)
         {
             Version = 4,
-            HeaderLength = OuterLength,
+            HeaderLength = outerLength,
             TotalLength = (ushort)wire.Length,
             TimeToLive = 64,
             Protocol = IpProtocol.Esp,
             Source = sender.Source,
             Destination = sender.Destination,
         };
-        wire[Ipv4Header.TypeOfServiceOffset] = outerEcn;
+        wire[Ipv4Header.TypeOfServiceOffset] = outer.Ecn;
+        if (outer.OptionsLength > 0)
+        {
+            ModeTestData.Options(outer.OptionsLength).CopyTo(wire, OuterLength);
+        }
+
         new Ipv4Header(wire).UpdateChecksum();
-        Span<byte> esp = wire.AsSpan(OuterLength, headerLength + plaintext.Length);
+        Span<byte> esp = wire.AsSpan(outerLength, headerLength + plaintext.Length);
         BinaryPrimitives.WriteUInt32BigEndian(esp, sender.Spi);
         BinaryPrimitives.WriteUInt32BigEndian(esp[EspHeader.SequenceNumberOffset..], (uint)sequence);
         Assert.True(state.TryWriteIv(esp.Slice(EspHeader.IvOffset, state.IvLength)));
         plaintext.CopyTo(esp[headerLength..]);
-        Assert.Equal(TransformStatus.Ok, state.Seal(esp, sequence, wire.AsSpan(OuterLength + esp.Length)));
+        Assert.Equal(TransformStatus.Ok, state.Seal(esp, sequence, wire.AsSpan(outerLength + esp.Length)));
         if (crafted == Crafted.FlippedByte)
         {
-            wire[OuterLength + (position % (wire.Length - OuterLength))] ^= 0x01;
+            wire[outerLength + (position % (wire.Length - outerLength))] ^= 0x01;
         }
 
         return wire;
@@ -571,6 +579,9 @@ public sealed class EspTunnelFastPathTests
         new Ipv4Header(packet).UpdateChecksum();
         return packet;
     }
+
+    /// <summary>The outer IPv4 header of a crafted packet: its ECN field and the length of its options (a multiple of 4).</summary>
+    private readonly record struct OuterHeader(byte Ecn, int OptionsLength);
 
     /// <summary>One output of one path: the drop reason, the sequence number it left, and the packet with its marks.</summary>
     private sealed record OutputResult(

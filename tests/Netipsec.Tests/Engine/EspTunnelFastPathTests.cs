@@ -292,20 +292,27 @@ public sealed class EspTunnelFastPathTests
         byte[][] wire = [.. sender.Sink.Transmitted];
         byte[] flipped = (byte[])wire[3].Clone();
         flipped[^1] ^= 0x01;
-        byte[][] received = [wire[0], wire[1], wire[1], flipped, wire[2], wire[4]];
+        SecurityAssociation crafter = shape.Prepared();
+        byte[] dummy = Craft(crafter, 6, new OuterHeader(0, 0), inners[1], Crafted.Dummy, tfcLength: 0, position: 0);
+        byte[] congested = Craft(crafter, 7, new OuterHeader(EcnTunneling.Ce, 0), inners[0], Crafted.Valid, tfcLength: 0, position: 0); // over Not-ECT
+        (byte[] Wire, ulong Sequence)[] accounted = [(wire[0], 1), (wire[1], 2), (wire[2], 3), (wire[4], 5), (dummy, 6), (congested, 7)];
+        byte[][] received = [wire[0], wire[1], wire[1], flipped, wire[2], wire[4], dummy, congested];
         var receiver = new Receiver(shape);
 
         XfrmVerdict[] verdicts = [.. received.Select(receiver.Receive)];
 
-        Assert.Equal([XfrmVerdict.Passed, XfrmVerdict.Passed, XfrmVerdict.Dropped, XfrmVerdict.Dropped, XfrmVerdict.Passed, XfrmVerdict.Passed], verdicts);
-        Assert.Equal([inners[0], inners[1], inners[2], inners[4]], receiver.Delivered);
-        int[] accepted = [0, 1, 2, 4];
-        ulong expectedBytes = (ulong)accepted.Sum(i => GeneralInput(shape.Prepared(), wire[i], (ulong)i + 1).Accounted);
-        Assert.Equal((expectedBytes, 4ul), (receiver.Sa.Current.Bytes, receiver.Sa.Current.Packets));
         Assert.Equal(
-            (1L, 1L, 1L),
-            (receiver.Sa.Statistics[SaCounter.Replay], receiver.Sa.Statistics[SaCounter.IntegrityFailures], receiver.Engine.Statistics[DropReason.InStateProtoError]));
-        Assert.Equal(1L, receiver.Engine.Statistics[DropReason.InStateSeqError]);
+            [XfrmVerdict.Passed, XfrmVerdict.Passed, XfrmVerdict.Dropped, XfrmVerdict.Dropped, XfrmVerdict.Passed, XfrmVerdict.Passed, XfrmVerdict.Dummy, XfrmVerdict.Dropped],
+            verdicts);
+        Assert.Equal([inners[0], inners[1], inners[2], inners[4]], receiver.Delivered);
+        ulong expectedBytes = (ulong)accounted.Sum(packet => GeneralInput(shape.Prepared(), packet.Wire, packet.Sequence).Accounted);
+        Assert.Equal((expectedBytes, 6ul), (receiver.Sa.Current.Bytes, receiver.Sa.Current.Packets));
+        Assert.Equal((1L, 1L), (receiver.Sa.Statistics[SaCounter.Replay], receiver.Sa.Statistics[SaCounter.IntegrityFailures]));
+        long[] expectedDrops = new long[receiver.Engine.Statistics.Snapshot().Length];
+        expectedDrops[(int)DropReason.InStateSeqError] = 1;
+        expectedDrops[(int)DropReason.InStateProtoError] = 1;
+        expectedDrops[(int)DropReason.InStateModeError] = 1;
+        Assert.Equal(expectedDrops, receiver.Engine.Statistics.Snapshot());
     }
 
     /// <summary>The shapes of ESP packet the input test builds (<see cref="Craft"/>).</summary>

@@ -212,7 +212,7 @@ public sealed class EspTransform : IXfrmType
     /// decrypted); <see cref="TransformStatus.Malformed"/> when the packet is too short, the encrypted part is not whole
     /// blocks, the decrypted pad length is invalid, or the padding of an SA with the default
     /// <see cref="EspPadding.Sequential"/> padding is not 1, 2, 3, ... (RFC 4303 §2.4); <see cref="TransformStatus.Dummy"/>
-    /// for a TFC dummy packet, next header 59 (RFC 4303 §2.6), left as it is to be dropped;
+    /// for a TFC dummy packet, next header 59 (RFC 4303 §2.6), laid out as for Ok but to be dropped;
     /// <see cref="TransformStatus.Unsupported"/> when the SA is not prepared (or destroyed). On any status but Ok the
     /// packet is not in a usable layout.
     /// </summary>
@@ -255,15 +255,11 @@ public sealed class EspTransform : IXfrmType
             return status;
         }
 
-        if (nextHeader == IpProtocol.NoNextHeader)
-        {
-            return TransformStatus.Dummy;
-        }
-
+        // A dummy loses its ESP header and trailer too: the lifetime counts it at the length of any other packet.
         packet.Trim(packet.Length - state.IcvLength - trailerLength);
         packet.StripHeader(espOffset, headerLength);
         packet.InnerProtocol = nextHeader;
-        return TransformStatus.Ok;
+        return nextHeader == IpProtocol.NoNextHeader ? TransformStatus.Dummy : TransformStatus.Ok;
     }
 
     /// <summary>

@@ -193,7 +193,7 @@ public sealed class XfrmOutput
             {
                 SecurityAssociation sa = states[i];
                 packet.OutputPayloadLimit = sa.TfcPadding > 0 ? LargestFitting(states[i..], mtu) : 0;
-                DropReason reason = OutputOne(sa, packet);
+                DropReason reason = OutputOne(_engine, sa, packet);
                 if (reason != DropReason.None)
                 {
                     return Drop(packet, reason);
@@ -212,7 +212,7 @@ public sealed class XfrmOutput
     }
 
     /// <summary>One SA of the bundle (Linux's xfrm_output_one): mode, sequence number and lifetime, transform, mode again.</summary>
-    private DropReason OutputOne(SecurityAssociation sa, Packet packet)
+    internal static DropReason OutputOne(XfrmEngine engine, SecurityAssociation sa, Packet packet)
     {
         DropReason stateProblem = StateProblem(sa);
         if (stateProblem != DropReason.None)
@@ -220,10 +220,17 @@ public sealed class XfrmOutput
             return stateProblem;
         }
 
-        IXfrmType? type = _engine.Types.Get(sa.Protocol);
+        IXfrmType? type = engine.Types.Get(sa.Protocol);
         if (type is null)
         {
             return DropReason.OutStateProtoError;
+        }
+
+        // Every mode starts this way; done first, the trailer is sized for the packet without any link padding behind
+        // its IP length, which the mode cuts off (sized before, a packet near 64 KiB was refused as too long).
+        if (!ModePacket.TryStartOutput(packet, out _, out _))
+        {
+            return DropReason.OutStateModeError;
         }
 
         int headerLength = type.HeaderLength(sa);
@@ -233,7 +240,7 @@ public sealed class XfrmOutput
         }
 
         ulong sequence = 0;
-        if (sa.SequenceCounter is not null && !_engine.States.TryAssignSequence(sa, out sequence))
+        if (sa.SequenceCounter is not null && !engine.States.TryAssignSequence(sa, out sequence))
         {
             return DropReason.OutStateSeqError;
         }
@@ -244,7 +251,7 @@ public sealed class XfrmOutput
         switch (type.Output(sa, packet, sequence))
         {
             case TransformStatus.Ok:
-                _engine.States.Account(sa, accountedLength);
+                engine.States.Account(sa, accountedLength);
                 break;
             case TransformStatus.IvExhausted:
                 return DropReason.OutStateSeqError;

@@ -26,6 +26,8 @@ public sealed class EspTunnelFastPathTests
     private const uint Spi = 0x5150;
     private const int OuterLength = Ipv4Header.MinLength;
     private const int IdentificationOffset = 4;
+    private static readonly IpAddress Ipv6GatewayA = IpAddress.Parse("2001:db8:113::1");
+    private static readonly IpAddress Ipv6GatewayB = IpAddress.Parse("2001:db8:113::2");
 
     // Counter-IV suites give byte-identical twins; the CBC suites' random IVs are compared once opened (Comparable).
     private static readonly EspSuite[] Suites =
@@ -75,6 +77,31 @@ public sealed class EspTunnelFastPathTests
                 AssertSameState(fused.Sa, general.Sa);
             },
             iter: 300);
+    }
+
+    [Fact]
+    public void Output_over_an_ipv6_outer_header_gives_what_the_general_steps_give_and_opens_as_they_do()
+    {
+        Gen.Select(SaShape.Gen, GenInner.Array[1, 3]).Sample(
+            (anyShape, inners) =>
+            {
+                SaShape shape = anyShape with { Ipv6Outer = true };
+                Assert.True(EspTunnelOutput.Handles(shape.Prepared()) && EspTunnelInput.Handles(shape.Prepared()));
+                Twin fused = new(shape);
+                Twin general = new(shape);
+                foreach (byte[] inner in inners)
+                {
+                    OutputResult sent = fused.Output(inner, EspTunnelOutput.Output);
+                    AssertSameOutput(sent, general.Output(inner, XfrmOutput.OutputOne));
+                    if (sent.Reason == DropReason.None)
+                    {
+                        Assert.Equal(GeneralInput(shape.Prepared(), sent.Wire, sent.Sequence), FusedInput(shape.Prepared(), sent.Wire, sent.Sequence));
+                    }
+                }
+
+                AssertSameState(fused.Sa, general.Sa);
+            },
+            iter: 150);
     }
 
     [Theory]
@@ -375,14 +402,20 @@ public sealed class EspTunnelFastPathTests
             (general.State, general.SequenceCounter?.Current, general.Current.Bytes, general.Current.Packets),
             (fused.State, fused.SequenceCounter?.Current, fused.Current.Bytes, fused.Current.Packets));
 
-    private static bool ChecksumVerifies(byte[] wire) => new Ipv4Header(wire).ComputeChecksum() == new Ipv4Header(wire).Checksum;
+    // An IPv6 outer header has no checksum.
+    private static bool ChecksumVerifies(byte[] wire) =>
+        wire[0] >> 4 == 6 || new Ipv4Header(wire).ComputeChecksum() == new Ipv4Header(wire).Checksum;
 
-    /// <summary>The outer packet without its identification and checksum, which differ between any two packets.</summary>
+    /// <summary>The outer packet without an IPv4 identification and checksum, which differ between any two packets.</summary>
     private static string WithoutIdentification(byte[] wire)
     {
         byte[] copy = (byte[])wire.Clone();
-        copy.AsSpan(IdentificationOffset, 2).Clear();
-        copy.AsSpan(Ipv4Header.ChecksumOffset, 2).Clear();
+        if (wire[0] >> 4 == 4)
+        {
+            copy.AsSpan(IdentificationOffset, 2).Clear();
+            copy.AsSpan(Ipv4Header.ChecksumOffset, 2).Clear();
+        }
+
         return Convert.ToHexString(copy);
     }
 
@@ -396,7 +429,8 @@ public sealed class EspTunnelFastPathTests
         byte[] copy = Convert.FromHexString(WithoutIdentification(result.Wire));
         if (result.Sa.Encryption!.Id is EspSuite.AesCbc or EspSuite.TripleDesCbc)
         {
-            Span<byte> esp = copy.AsSpan(OuterLength, copy.Length - OuterLength - state.IcvLength);
+            int outerLength = TunnelMode.OuterLength(result.Sa.Destination.Version);
+            Span<byte> esp = copy.AsSpan(outerLength, copy.Length - outerLength - state.IcvLength);
             Span<byte> icv = copy.AsSpan(copy.Length - state.IcvLength);
             Assert.Equal(TransformStatus.Ok, state.Open(esp, result.Sequence, icv));
             esp.Slice(EspHeader.FixedLength, state.IvLength).Clear();
@@ -582,8 +616,11 @@ public sealed class EspTunnelFastPathTests
 
         public LifetimeLimits Soft { get; init; }
 
+        /// <summary>Between the gateways' IPv6 addresses instead of their IPv4 ones.</summary>
+        public bool Ipv6Outer { get; init; }
+
         public SecurityAssociation Build(int tfcPadding = 0) =>
-            new(new SaId(EngineTestData.GatewayB, Spi, IpsecProtocol.Esp), EngineTestData.GatewayA, XfrmMode.Tunnel)
+            new(new SaId(Ipv6Outer ? Ipv6GatewayB : EngineTestData.GatewayB, Spi, IpsecProtocol.Esp), Ipv6Outer ? Ipv6GatewayA : EngineTestData.GatewayA, XfrmMode.Tunnel)
             {
                 ReqId = 1,
                 Encryption = Suite.EncryptionFor(Spi),

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Netipsec.Packets;
 using Netipsec.States;
 using Netipsec.Transforms;
@@ -10,61 +9,16 @@ namespace Netipsec.Engine;
 /// <summary>
 /// The Rx path's common case: ESP from a tunnel SA without NAT-T. The general path removes the ESP header by
 /// moving the outer header over it and then the tunnel mode removes the outer header; here the packet is opened in
-/// place and both headers go in one step, so nothing is moved, and the inner header is checked once.
+/// place (<see cref="EspTransform.Open"/>) and both headers go in one step, so nothing is moved.
 /// </summary>
 internal static class EspTunnelInput
 {
-    /// <summary>True when <paramref name="sa"/> is prepared ESP that <see cref="Open"/> and <see cref="Decapsulate"/> handle.</summary>
+    /// <summary>True when <paramref name="sa"/> is prepared ESP that <see cref="EspTransform.Open"/> and <see cref="Decapsulate"/> handle.</summary>
     internal static bool Handles(SecurityAssociation sa) =>
         sa.Mode == XfrmMode.Tunnel
         && sa.NatTraversal is null
         && sa.Destination.Version != IpVersion.None
         && sa.TypeState is EspState;
-
-    /// <summary>
-    /// Verifies and decrypts the ESP packet at the transport mark in place and reads its trailer, changing nothing
-    /// else: <paramref name="plaintext"/> says where the inner packet lies. Statuses as <see cref="EspTransform.Input"/>.
-    /// </summary>
-    internal static TransformStatus Open(SecurityAssociation sa, Packet packet, uint sequenceHigh, out EspPlaintext plaintext)
-    {
-        plaintext = default;
-        if (sa.TypeState is not EspState state)
-        {
-            return TransformStatus.Unsupported;
-        }
-
-        if (!packet.HasTransportHeader)
-        {
-            return TransformStatus.Malformed;
-        }
-
-        int espOffset = packet.TransportOffset;
-        int headerLength = EspHeader.FixedLength + state.IvLength;
-        int encryptedLength = packet.Length - espOffset - headerLength - state.IcvLength;
-        if (espOffset < 0 || encryptedLength < EspTrailer.FixedLength)
-        {
-            return TransformStatus.Malformed;
-        }
-
-        Span<byte> data = packet.Data;
-        int espLength = headerLength + encryptedLength;
-        Span<byte> esp = data.Slice(espOffset, espLength);
-        ulong sequence = ((ulong)sequenceHigh << 32) | BinaryPrimitives.ReadUInt32BigEndian(esp[EspHeader.SequenceNumberOffset..]);
-        TransformStatus status = state.Open(esp, sequence, data.Slice(espOffset + espLength, state.IcvLength));
-        if (status != TransformStatus.Ok)
-        {
-            return status;
-        }
-
-        status = EspTrailer.Read(esp[headerLength..], sa.Padding, out int trailerLength, out IpProtocol nextHeader);
-        if (status != TransformStatus.Ok)
-        {
-            return status;
-        }
-
-        plaintext = new EspPlaintext(espOffset + headerLength, encryptedLength - trailerLength, headerLength, nextHeader);
-        return nextHeader == IpProtocol.NoNextHeader ? TransformStatus.Dummy : TransformStatus.Ok;
-    }
 
     /// <summary>
     /// Leaves only the inner packet (as <see cref="TunnelMode.Input"/> does: its header checked, its length trusted over

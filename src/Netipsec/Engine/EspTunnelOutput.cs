@@ -34,6 +34,11 @@ internal static class EspTunnelOutput
             return stateProblem;
         }
 
+        if (engine.Types.Get(sa.Protocol) is null)
+        {
+            return DropReason.OutStateProtoError; // as the general path: no ESP in this engine's registry
+        }
+
         if (sa.TypeState is not EspState state)
         {
             return DropReason.OutStateExpired;
@@ -79,15 +84,11 @@ internal static class EspTunnelOutput
         Span<byte> data = packet.Data;
         int espLength = headerLength - outerLength + encryptedLength;
         TransformStatus status = state.Seal(data.Slice(outerLength, espLength), sequence, data.Slice(outerLength + espLength, state.IcvLength));
-        switch (status)
+        if (status == TransformStatus.Ok)
         {
-            case TransformStatus.Ok:
-                engine.States.Account(sa, headerLength + innerLength);
-                return DropReason.None;
-            case TransformStatus.Unsupported:
-                return DropReason.OutStateExpired; // destroyed while the packet was in crypto
-            default:
-                return DropReason.OutStateProtoError;
+            engine.States.Account(sa, headerLength + innerLength);
         }
+
+        return XfrmOutput.ToDropReason(status);
     }
 }

@@ -3,6 +3,7 @@ using Netipsec.Packets;
 using Netipsec.Policies;
 using Netipsec.States;
 using Netipsec.Transforms;
+using Netipsec.Transforms.Esp;
 using Netipsec.Transforms.IpComp;
 using Netipsec.Transforms.Modes;
 
@@ -275,7 +276,8 @@ public sealed class XfrmInput
 
         // The common case opens in place and removes both headers in one step (no header is moved twice); it has a
         // method of its own so its frame stays small.
-        return EspTunnelInput.Handles(sa)
+        // encapsulatedFrom, not a second read of sa.NatTraversal, which an update may have set since the check above.
+        return encapsulatedFrom is null && EspTunnelInput.Handles(sa)
             ? InputEspTunnel(sa, packet, header, sequenceHigh, out dummy, ref innerFlow)
             : InputTransformAndMode(type, sa, packet, header, encapsulatedFrom, sequenceHigh, out dummy, ref innerFlow);
     }
@@ -283,7 +285,7 @@ public sealed class XfrmInput
     /// <summary>The rest of a layer for an ESP tunnel SA without NAT-T (<see cref="EspTunnelInput"/>).</summary>
     private DropReason InputEspTunnel(SecurityAssociation sa, Packet packet, in InboundHeader header, uint sequenceHigh, out bool dummy, ref KnownFlow innerFlow)
     {
-        TransformStatus status = EspTunnelInput.Open(sa, packet, sequenceHigh, out EspPlaintext plaintext);
+        TransformStatus status = EspTransform.Open(sa, packet, sequenceHigh, out EspPlaintext plaintext);
         DropReason reason = AdvanceAndAccount(sa, status, header.SequenceLow, sequenceHigh, plaintext.LengthWithoutEsp, out dummy);
         if (reason != DropReason.None || dummy)
         {

@@ -248,21 +248,13 @@ public sealed class XfrmOutput
         // The length Linux charges (after the mode, before the transform), but charged only once the transform is done:
         // reaching the hard limit deletes the SA and wipes its keys, and the packet that reached it must still go out.
         int accountedLength = packet.Length;
-        switch (type.Output(sa, packet, sequence))
+        TransformStatus status = type.Output(sa, packet, sequence);
+        if (status != TransformStatus.Ok)
         {
-            case TransformStatus.Ok:
-                engine.States.Account(sa, accountedLength);
-                break;
-            case TransformStatus.IvExhausted:
-                return DropReason.OutStateSeqError;
-            case TransformStatus.Unsupported:
-                return DropReason.OutStateExpired; // destroyed while the packet was in crypto
-            case TransformStatus.NoRoom:
-                return DropReason.OutError;
-            default:
-                return DropReason.OutStateProtoError;
+            return ToDropReason(status);
         }
 
+        engine.States.Account(sa, accountedLength);
         if (XfrmModes.FinishOutput(sa, packet) != ModeStatus.Ok)
         {
             return DropReason.OutStateModeError;
@@ -273,6 +265,16 @@ public sealed class XfrmOutput
             ? DropReason.None
             : DropReason.OutStateModeError;
     }
+
+    /// <summary>What a transform's status on output means for the packet.</summary>
+    internal static DropReason ToDropReason(TransformStatus status) => status switch
+    {
+        TransformStatus.Ok => DropReason.None,
+        TransformStatus.IvExhausted => DropReason.OutStateSeqError,
+        TransformStatus.Unsupported => DropReason.OutStateExpired, // destroyed while the packet was in crypto
+        TransformStatus.NoRoom => DropReason.OutError,
+        _ => DropReason.OutStateProtoError,
+    };
 
     /// <summary>Linux's state checks on output: a larval SA is not ready yet, an expired or dead one is gone.</summary>
     internal static DropReason StateProblem(SecurityAssociation sa) => sa.State switch
@@ -300,7 +302,7 @@ public sealed class XfrmOutput
             total += type.HeaderLength(sa) + type.TrailerLength(sa, total);
             if (sa.Mode == XfrmMode.Tunnel)
             {
-                total += sa.Destination.Version == IpVersion.V4 ? Ipv4Header.MinLength : Ipv6Header.Length;
+                total += TunnelMode.OuterLength(sa.Destination.Version);
             }
 
             if (sa.NatTraversal is not null)

@@ -532,7 +532,7 @@ public sealed class EspTunnelFastPathTests
     private static InputResult FusedInput(SecurityAssociation sa, byte[] wire, ulong sequence) =>
         Input(wire, packet =>
         {
-            TransformStatus status = EspTunnelInput.Open(sa, packet, (uint)(sequence >> 32), out EspPlaintext plaintext);
+            TransformStatus status = EspTransform.Open(sa, packet, (uint)(sequence >> 32), out EspPlaintext plaintext);
             return (status, plaintext.LengthWithoutEsp, status == TransformStatus.Ok ? EspTunnelInput.Decapsulate(packet, plaintext) : null);
         });
 

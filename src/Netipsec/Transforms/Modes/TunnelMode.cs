@@ -54,7 +54,7 @@ internal static class TunnelMode
 
         ReadInner(packet.Data, innerVersion, out byte innerTrafficClass, out bool dontFragment);
         packet.Push(headerLength).Clear();
-        // The lengths are known once the transform is done; the mode's finish writes them.
+        // The lengths are known once the transform is done and the mode's finish writes them: the header says outerLength for now.
         WriteOuter(packet.Push(outerLength), sa, innerTrafficClass, dontFragment, outerLength);
         MarkOutput(packet, outerVersion, innerVersion);
         return ModeStatus.Ok;

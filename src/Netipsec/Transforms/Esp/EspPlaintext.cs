@@ -1,6 +1,6 @@
 using Netipsec.Packets;
 
-namespace Netipsec.Engine;
+namespace Netipsec.Transforms.Esp;
 
 /// <summary>Where an opened ESP packet's payload lies in the packet, without its padding, and what its trailer named.</summary>
 /// <param name="Offset">The payload's first byte.</param>

@@ -19,10 +19,21 @@ internal abstract unsafe class IntelIpsecMbKey : ICryptoKey
 
     private readonly NativeKeySchedule _schedule;
 
+    // The most bytes one call may take without the GC transition (NativeShim.Call): DES and 3DES run at tens of
+    // megabytes a second, too slow for any; the SHA-512-based, MD5 and AES-based MACs take a smaller bound.
+    private readonly ulong _quickLimit;
+
     private protected IntelIpsecMbKey(AlgorithmInfo algorithm, NativeKeySchedule schedule)
     {
         Algorithm = algorithm;
         _schedule = schedule;
+        _quickLimit = algorithm.Primitive switch
+        {
+            CryptoPrimitive.DesCbc or CryptoPrimitive.TripleDesCbc => 0,
+            CryptoPrimitive.HmacSha384 or CryptoPrimitive.HmacSha512 or CryptoPrimitive.HmacMd5 or CryptoPrimitive.AesXcbcMac or CryptoPrimitive.AesCmac
+                => NativeShim.SlowMacQuickLimit,
+            _ => NativeShim.QuickLimit,
+        };
     }
 
     public AlgorithmInfo Algorithm { get; }
@@ -56,7 +67,7 @@ internal abstract unsafe class IntelIpsecMbKey : ICryptoKey
             fixed (byte* dataBytes = data)
             fixed (byte* tagBytes = tag)
             {
-                return ToCryptoStatus(NativeShim.One(key, forward ? 1 : 0, ivBytes, aadBytes, (ulong)aad.Length, dataBytes, (ulong)data.Length, tagBytes));
+                return ToCryptoStatus(NativeShim.Call(_quickLimit, key, forward ? 1 : 0, ivBytes, aadBytes, (ulong)aad.Length, dataBytes, (ulong)data.Length, tagBytes));
             }
         }
         finally

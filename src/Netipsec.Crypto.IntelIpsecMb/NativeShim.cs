@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Netipsec.Crypto.IntelIpsecMb;
@@ -72,6 +73,7 @@ internal static unsafe class NativeShim
         KeyAlignment = ((delegate* unmanaged<uint>)keyAlignment)();
         KeyInit = (delegate* unmanaged<void*, NativePrimitive, byte*, uint, byte*, uint, uint, NativeStatus>)keyInit;
         One = (delegate* unmanaged<void*, int, byte*, byte*, ulong, byte*, ulong, byte*, NativeStatus>)one;
+        OneQuick = (delegate* unmanaged[SuppressGCTransition]<void*, int, byte*, byte*, ulong, byte*, ulong, byte*, NativeStatus>)one;
         Burst = (delegate* unmanaged<void*, int, NativeOp*, uint, uint>)burst;
         HmacKey = (delegate* unmanaged<void*, byte*, uint, uint>)hmacKey;
         IsLoaded = true;
@@ -98,8 +100,50 @@ internal static unsafe class NativeShim
     /// <summary>nx_imb_key_init(key, primitive, key bytes, key length, salt, salt length, tag length).</summary>
     public static delegate* unmanaged<void*, NativePrimitive, byte*, uint, byte*, uint, uint, NativeStatus> KeyInit { get; }
 
+    /// <summary>
+    /// The most data (payload plus AAD or appended bytes) <see cref="Call"/> hands over without the GC transition for
+    /// the AES modes, ChaCha20-Poly1305 and HMAC-SHA-1/256: about a microsecond of work, at most a few for serial CBC
+    /// encryption; every packet of a 1500-byte link fits.
+    /// </summary>
+    public const ulong QuickLimit = 2048;
+
+    /// <summary>The same bound for the slower MACs (HMAC-SHA-384/512, HMAC-MD5, AES-XCBC, AES-CMAC).</summary>
+    public const ulong SlowMacQuickLimit = 512;
+
+    // Set once a thread's first call went through the transition: that call builds the shim's per-thread state
+    // (allocations, page faults), which must not run while the collector is held off.
+    [ThreadStatic]
+    private static bool t_threadReady;
+
     /// <summary>nx_imb_one(key, forward, iv, aad or appended, its length, data, length, tag or ICV).</summary>
-    public static delegate* unmanaged<void*, int, byte*, byte*, ulong, byte*, ulong, byte*, NativeStatus> One { get; }
+    private static delegate* unmanaged<void*, int, byte*, byte*, ulong, byte*, ulong, byte*, NativeStatus> One { get; }
+
+    /// <summary>
+    /// <see cref="One"/> without the transition to preemptive mode and back, which costs more than sealing a small
+    /// packet: only for calls short enough not to hold up a garbage collection (see <see cref="Call"/>).
+    /// </summary>
+    private static delegate* unmanaged[SuppressGCTransition]<void*, int, byte*, byte*, ulong, byte*, ulong, byte*, NativeStatus> OneQuick { get; }
+
+    /// <summary>
+    /// One operation through <see cref="OneQuick"/> when it holds at most <paramref name="quickLimit"/> bytes (the key's
+    /// bound: <see cref="QuickLimit"/>, <see cref="SlowMacQuickLimit"/>, or 0 for DES and 3DES, which are too slow
+    /// for it) and the thread has called before, else through <see cref="One"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static NativeStatus Call(ulong quickLimit, void* key, int forward, byte* iv, byte* aad, ulong aadLength, byte* data, ulong length, byte* tag) =>
+        length + aadLength <= quickLimit && t_threadReady
+            ? OneQuick(key, forward, iv, aad, aadLength, data, length, tag)
+            : CallWithTransition(key, forward, iv, aad, aadLength, data, length, tag);
+
+    // Out of line: a method holding an ordinary unmanaged call sets up a transition frame on every entry, even when
+    // that call is not taken, which would cost the short path what it saves.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static NativeStatus CallWithTransition(void* key, int forward, byte* iv, byte* aad, ulong aadLength, byte* data, ulong length, byte* tag)
+    {
+        NativeStatus status = One(key, forward, iv, aad, aadLength, data, length, tag);
+        t_threadReady = true;
+        return status;
+    }
 
     /// <summary>nx_imb_burst(key, forward, ops, count): returns how many succeeded, each op's status written.</summary>
     public static delegate* unmanaged<void*, int, NativeOp*, uint, uint> Burst { get; }

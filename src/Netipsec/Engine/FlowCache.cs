@@ -71,18 +71,26 @@ public sealed class FlowCache
     {
         ulong hash = FlowKey.SlotHash(direction, flow);
         ref FlowCacheEntry? first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(hash & (ulong)_setMask));
-        ref FlowCacheEntry? second = ref Unsafe.Add(ref first, 1); // the mask keeps both ways inside the table
         FlowCacheEntry? cached = Volatile.Read(ref first);
         if (cached is null || !cached.Key.Is(direction, flow))
         {
-            cached = Volatile.Read(ref second);
+            cached = Volatile.Read(ref Unsafe.Add(ref first, 1)); // the mask keeps both ways inside the table
+            if (cached is not null && !cached.Key.Is(direction, flow))
+            {
+                cached = null;
+            }
         }
 
-        if (cached is not null && cached.Key.Is(direction, flow) && IsCurrent(cached))
-        {
-            return cached;
-        }
+        return cached is not null && IsCurrent(cached) ? cached : Refill(direction, flow, hash, ref first);
+    }
 
+    /// <summary>
+    /// Looks the flow up and caches the answer: the miss path, kept out of <see cref="Lookup"/> so the hit path stays
+    /// small (inlined, the SPD lookup and the resolution gave every hit a large frame to set up).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private FlowCacheEntry Refill(PolicyDirection direction, in Flow flow, ulong hash, ref FlowCacheEntry? first)
+    {
         long spdGeneration = _resolver.Spd.Generation;
         long sadGeneration = _resolver.Sad.Generation;
         SecurityPolicy? policy = _resolver.Spd.Lookup(direction, flow);
@@ -90,7 +98,7 @@ public sealed class FlowCache
             ? _resolver.Resolve(policy, flow)
             : default;
         var entry = new FlowCacheEntry(new FlowKey(direction, flow), policy, resolution, spdGeneration, sadGeneration);
-        ref FlowCacheEntry? slot = ref ChooseSlot(ref first, ref second, direction, flow, hash);
+        ref FlowCacheEntry? slot = ref ChooseSlot(ref first, ref Unsafe.Add(ref first, 1), direction, flow, hash);
         if (Interlocked.Exchange(ref slot, entry) is null)
         {
             Interlocked.Increment(ref _count);

@@ -3,6 +3,7 @@ using Netipsec.Packets;
 using Netipsec.Policies;
 using Netipsec.States;
 using Netipsec.Transforms;
+using Netipsec.Transforms.Esp;
 using Netipsec.Transforms.IpComp;
 using Netipsec.Transforms.Modes;
 
@@ -273,7 +274,69 @@ public sealed class XfrmInput
             return CountReplay(sa, refused);
         }
 
-        switch (type.Input(sa, packet, sequenceHigh))
+        // The common case opens in place and removes both headers in one step (no header is moved twice); it has a
+        // method of its own so its frame stays small.
+        // encapsulatedFrom, not a second read of sa.NatTraversal, which an update may have set since the check above.
+        return encapsulatedFrom is null && EspTunnelInput.Handles(sa)
+            ? InputEspTunnel(sa, packet, header, sequenceHigh, out dummy, ref innerFlow)
+            : InputTransformAndMode(type, sa, packet, header, encapsulatedFrom, sequenceHigh, out dummy, ref innerFlow);
+    }
+
+    /// <summary>The rest of a layer for an ESP tunnel SA without NAT-T (<see cref="EspTunnelInput"/>).</summary>
+    private DropReason InputEspTunnel(SecurityAssociation sa, Packet packet, in InboundHeader header, uint sequenceHigh, out bool dummy, ref KnownFlow innerFlow)
+    {
+        TransformStatus status = EspTransform.Open(sa, packet, sequenceHigh, out EspPlaintext plaintext);
+        DropReason reason = AdvanceAndAccount(sa, status, header.SequenceLow, sequenceHigh, plaintext.LengthWithoutEsp, out dummy);
+        if (reason != DropReason.None || dummy)
+        {
+            return reason;
+        }
+
+        packet.SecPath.TryAdd(sa);
+        return EspTunnelInput.Decapsulate(packet, plaintext) == ModeStatus.Ok
+            ? CheckInnerSelector(sa, packet, ref innerFlow)
+            : DropReason.InStateModeError;
+    }
+
+    /// <summary>The rest of a layer for any other SA: the transform, then the mode.</summary>
+    private DropReason InputTransformAndMode(
+        IXfrmType type, SecurityAssociation sa, Packet packet, in InboundHeader header, UdpEndpoint? encapsulatedFrom, uint sequenceHigh, out bool dummy, ref KnownFlow innerFlow)
+    {
+        TransformStatus status = type.Input(sa, packet, sequenceHigh);
+        DropReason reason = AdvanceAndAccount(sa, status, header.SequenceLow, sequenceHigh, packet.Length, out dummy);
+        if (reason != DropReason.None || dummy)
+        {
+            return reason;
+        }
+
+        packet.SecPath.TryAdd(sa);
+        if (encapsulatedFrom is { } sender)
+        {
+            // Only now: an unauthenticated packet must not move anybody's idea of where the peer is.
+            _engine.NatTraversal.CheckMapping(sa, sender);
+        }
+
+        if (XfrmModes.Input(sa, packet) != ModeStatus.Ok)
+        {
+            return DropReason.InStateModeError;
+        }
+
+        if (encapsulatedFrom.HasValue && sa.Mode == XfrmMode.Transport && sa.NatTraversal is { } encapsulation)
+        {
+            TransportChecksumFixup.Apply(encapsulation, packet.Data);
+        }
+
+        return sa.Mode != XfrmMode.Transport ? CheckInnerSelector(sa, packet, ref innerFlow) : DropReason.None;
+    }
+
+    /// <summary>
+    /// What follows the transform whatever the path: its status as a drop reason (or <paramref name="dummy"/> for an
+    /// authentic TFC dummy), then the replay window's advance and the lifetime's accounting of <paramref name="accountedLength"/>.
+    /// </summary>
+    private DropReason AdvanceAndAccount(SecurityAssociation sa, TransformStatus status, uint sequenceLow, uint sequenceHigh, int accountedLength, out bool dummy)
+    {
+        dummy = false;
+        switch (status)
         {
             case TransformStatus.Ok:
                 break;
@@ -293,38 +356,14 @@ public sealed class XfrmInput
 
         // A duplicate may have raced this packet between the check and here: only one of them passes.
         if (sa.ReplayWindow is { } advancing
-            && advancing.AdvanceExclusively(header.SequenceLow, sequenceHigh) is not ReplayVerdict.Accepted and var verdict)
+            && advancing.AdvanceExclusively(sequenceLow, sequenceHigh) is not ReplayVerdict.Accepted and var verdict)
         {
+            dummy = false;
             return CountReplay(sa, verdict);
         }
 
-        _engine.States.Account(sa, packet.Length);
-        if (dummy)
-        {
-            return DropReason.None;
-        }
-
-        packet.SecPath.TryAdd(sa);
-        if (encapsulatedFrom is { } sender)
-        {
-            // Only now: an unauthenticated packet must not move anybody's idea of where the peer is.
-            _engine.NatTraversal.CheckMapping(sa, sender);
-        }
-
-        switch (XfrmModes.Input(sa, packet))
-        {
-            case ModeStatus.Ok:
-                break;
-            default:
-                return DropReason.InStateModeError;
-        }
-
-        if (encapsulatedFrom.HasValue && sa.Mode == XfrmMode.Transport && sa.NatTraversal is { } encapsulation)
-        {
-            TransportChecksumFixup.Apply(encapsulation, packet.Data);
-        }
-
-        return sa.Mode != XfrmMode.Transport ? CheckInnerSelector(sa, packet, ref innerFlow) : DropReason.None;
+        _engine.States.Account(sa, accountedLength);
+        return DropReason.None;
     }
 
     /// <summary>

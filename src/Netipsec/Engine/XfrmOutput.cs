@@ -179,14 +179,25 @@ public sealed class XfrmOutput
 
         int innerLength = packet.Length;
         ReadOnlySpan<SecurityAssociation> states = bundle.States.AsSpan();
-        for (int i = 0; i < states.Length; i++)
+        if (states.Length == 1 && EspTunnelOutput.Handles(states[0]))
         {
-            SecurityAssociation sa = states[i];
-            packet.OutputPayloadLimit = sa.TfcPadding > 0 ? LargestFitting(states[i..], mtu) : 0;
-            DropReason reason = OutputOne(sa, packet);
+            DropReason reason = EspTunnelOutput.Output(_engine, states[0], packet);
             if (reason != DropReason.None)
             {
                 return Drop(packet, reason);
+            }
+        }
+        else
+        {
+            for (int i = 0; i < states.Length; i++)
+            {
+                SecurityAssociation sa = states[i];
+                packet.OutputPayloadLimit = sa.TfcPadding > 0 ? LargestFitting(states[i..], mtu) : 0;
+                DropReason reason = OutputOne(_engine, sa, packet);
+                if (reason != DropReason.None)
+                {
+                    return Drop(packet, reason);
+                }
             }
         }
 
@@ -201,22 +212,25 @@ public sealed class XfrmOutput
     }
 
     /// <summary>One SA of the bundle (Linux's xfrm_output_one): mode, sequence number and lifetime, transform, mode again.</summary>
-    private DropReason OutputOne(SecurityAssociation sa, Packet packet)
+    internal static DropReason OutputOne(XfrmEngine engine, SecurityAssociation sa, Packet packet)
     {
-        switch (sa.State)
+        DropReason stateProblem = StateProblem(sa);
+        if (stateProblem != DropReason.None)
         {
-            case SaState.Mature or SaState.Dying:
-                break;
-            case SaState.Larval:
-                return DropReason.OutStateInvalid;
-            default:
-                return DropReason.OutStateExpired;
+            return stateProblem;
         }
 
-        IXfrmType? type = _engine.Types.Get(sa.Protocol);
+        IXfrmType? type = engine.Types.Get(sa.Protocol);
         if (type is null)
         {
             return DropReason.OutStateProtoError;
+        }
+
+        // Every mode starts this way; done first, the trailer is sized for the packet without any link padding behind
+        // its IP length, which the mode cuts off (sized before, a packet near 64 KiB was refused as too long).
+        if (!ModePacket.TryStartOutput(packet, out _, out _))
+        {
+            return DropReason.OutStateModeError;
         }
 
         int headerLength = type.HeaderLength(sa);
@@ -226,7 +240,7 @@ public sealed class XfrmOutput
         }
 
         ulong sequence = 0;
-        if (sa.SequenceCounter is not null && !_engine.States.TryAssignSequence(sa, out sequence))
+        if (sa.SequenceCounter is not null && !engine.States.TryAssignSequence(sa, out sequence))
         {
             return DropReason.OutStateSeqError;
         }
@@ -234,21 +248,13 @@ public sealed class XfrmOutput
         // The length Linux charges (after the mode, before the transform), but charged only once the transform is done:
         // reaching the hard limit deletes the SA and wipes its keys, and the packet that reached it must still go out.
         int accountedLength = packet.Length;
-        switch (type.Output(sa, packet, sequence))
+        TransformStatus status = type.Output(sa, packet, sequence);
+        if (status != TransformStatus.Ok)
         {
-            case TransformStatus.Ok:
-                _engine.States.Account(sa, accountedLength);
-                break;
-            case TransformStatus.IvExhausted:
-                return DropReason.OutStateSeqError;
-            case TransformStatus.Unsupported:
-                return DropReason.OutStateExpired; // destroyed while the packet was in crypto
-            case TransformStatus.NoRoom:
-                return DropReason.OutError;
-            default:
-                return DropReason.OutStateProtoError;
+            return ToDropReason(status);
         }
 
+        engine.States.Account(sa, accountedLength);
         if (XfrmModes.FinishOutput(sa, packet) != ModeStatus.Ok)
         {
             return DropReason.OutStateModeError;
@@ -259,6 +265,24 @@ public sealed class XfrmOutput
             ? DropReason.None
             : DropReason.OutStateModeError;
     }
+
+    /// <summary>What a transform's status on output means for the packet.</summary>
+    internal static DropReason ToDropReason(TransformStatus status) => status switch
+    {
+        TransformStatus.Ok => DropReason.None,
+        TransformStatus.IvExhausted => DropReason.OutStateSeqError,
+        TransformStatus.Unsupported => DropReason.OutStateExpired, // destroyed while the packet was in crypto
+        TransformStatus.NoRoom => DropReason.OutError,
+        _ => DropReason.OutStateProtoError,
+    };
+
+    /// <summary>Linux's state checks on output: a larval SA is not ready yet, an expired or dead one is gone.</summary>
+    internal static DropReason StateProblem(SecurityAssociation sa) => sa.State switch
+    {
+        SaState.Mature or SaState.Dying => DropReason.None,
+        SaState.Larval => DropReason.OutStateInvalid,
+        _ => DropReason.OutStateExpired,
+    };
 
     /// <summary>
     /// The bytes <paramref name="states"/> add to a packet of <paramref name="length"/> bytes: every SA's header, trailer,
@@ -278,7 +302,7 @@ public sealed class XfrmOutput
             total += type.HeaderLength(sa) + type.TrailerLength(sa, total);
             if (sa.Mode == XfrmMode.Tunnel)
             {
-                total += sa.Destination.Version == IpVersion.V4 ? Ipv4Header.MinLength : Ipv6Header.Length;
+                total += TunnelMode.OuterLength(sa.Destination.Version);
             }
 
             if (sa.NatTraversal is not null)

@@ -370,11 +370,13 @@ public sealed class Packet
         ThrowIfReturned();
         ArgumentOutOfRangeException.ThrowIfNegative(headroom);
         ArgumentOutOfRangeException.ThrowIfNegative(tailroom);
-        if (_start >= headroom && Tailroom >= tailroom)
-        {
-            return true;
-        }
+        return (_start >= headroom && Tailroom >= tailroom) || TryMakeRoom(headroom, tailroom);
+    }
 
+    // Out of line: the data path almost always has room already, and inlined this would bloat every caller.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private bool TryMakeRoom(int headroom, int tailroom)
+    {
         int kept = _start - LowestKeptPosition();
         int lowest = Math.Max(headroom, kept);
         int highest = _buffer.Length - _length - tailroom;

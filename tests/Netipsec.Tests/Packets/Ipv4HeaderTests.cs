@@ -7,7 +7,7 @@ public sealed class Ipv4HeaderTests
     [Theory]
     [InlineData(0x00, true)]
     [InlineData(0xB9, false)]
-    public void WriteFixed_writes_the_header_the_view_would(byte typeOfService, bool dontFragment)
+    public void WriteFixed_writes_the_header_and_checksum_the_view_would(byte typeOfService, bool dontFragment)
     {
         byte[] expected = new byte[20];
         _ = new Ipv4Header(expected)
@@ -16,6 +16,7 @@ public sealed class Ipv4HeaderTests
             HeaderLength = Ipv4Header.MinLength,
             Dscp = typeOfService >> 2,
             Ecn = typeOfService & 0x03,
+            TotalLength = 0x5DC,
             Identification = 0xBEEF,
             DontFragment = dontFragment,
             TimeToLive = 64,
@@ -23,14 +24,15 @@ public sealed class Ipv4HeaderTests
             Source = IpAddress.Parse("192.0.2.1"),
             Destination = IpAddress.Parse("198.51.100.2"),
         };
+        new Ipv4Header(expected).UpdateChecksum();
         byte[] written = new byte[24];
         written.AsSpan().Fill(0xAA);
 
-        Ipv4Header.WriteFixed(written, typeOfService, 0xBEEF, dontFragment, 64, IpProtocol.Esp, IpAddress.Parse("192.0.2.1").ToIpv4(), IpAddress.Parse("198.51.100.2").ToIpv4());
+        Ipv4Header.WriteFixed(written, typeOfService, 0x5DC, 0xBEEF, dontFragment, 64, IpProtocol.Esp, IpAddress.Parse("192.0.2.1").ToIpv4(), IpAddress.Parse("198.51.100.2").ToIpv4());
 
         Assert.Equal(expected, written[..20]);
         Assert.Equal([0xAA, 0xAA, 0xAA, 0xAA], written[20..]);
-        Assert.Throws<ArgumentException>(() => Ipv4Header.WriteFixed(new byte[19], 0, 0, false, 64, IpProtocol.Esp, 1, 2));
+        Assert.Throws<ArgumentException>(() => Ipv4Header.WriteFixed(new byte[19], 0, 0, 0, false, 64, IpProtocol.Esp, 1, 2));
     }
 
     private static byte[] CapturedDatagram() => TestPackets.Concat(TestPackets.CapturedIpv4Header(), new byte[0x73 - 20]);

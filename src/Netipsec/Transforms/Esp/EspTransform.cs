@@ -212,8 +212,8 @@ public sealed class EspTransform : IXfrmType
     /// decrypted); <see cref="TransformStatus.Malformed"/> when the packet is too short, the encrypted part is not whole
     /// blocks, the decrypted pad length is invalid, or the padding of an SA with the default
     /// <see cref="EspPadding.Sequential"/> padding is not 1, 2, 3, ... (RFC 4303 §2.4); <see cref="TransformStatus.Dummy"/>
-    /// for a TFC dummy packet, next header 59 (RFC 4303 §2.6), left as it is to be dropped;
-    /// <see cref="TransformStatus.Unsupported"/> when the SA is not prepared (or destroyed). On any status but Ok the
+    /// for a TFC dummy packet, next header 59 (RFC 4303 §2.6), laid out as for Ok but to be dropped;
+    /// <see cref="TransformStatus.Unsupported"/> when the SA is not prepared (or destroyed). On any other status the
     /// packet is not in a usable layout.
     /// </summary>
     /// <param name="sequenceHigh">The ESN high half the replay check inferred; ignored without ESN.</param>
@@ -221,6 +221,27 @@ public sealed class EspTransform : IXfrmType
     {
         ArgumentNullException.ThrowIfNull(sa);
         ArgumentNullException.ThrowIfNull(packet);
+        TransformStatus status = Open(sa, packet, sequenceHigh, out EspPlaintext plaintext);
+        if (status is not (TransformStatus.Ok or TransformStatus.Dummy))
+        {
+            return status;
+        }
+
+        // A dummy loses its ESP header and trailer too: the lifetime counts it at the length of any other packet.
+        packet.Trim(plaintext.Offset + plaintext.Length);
+        packet.StripHeader(plaintext.Offset - plaintext.HeaderLength, plaintext.HeaderLength);
+        packet.InnerProtocol = plaintext.NextHeader;
+        return status;
+    }
+
+    /// <summary>
+    /// Verifies and decrypts the ESP packet at the transport header mark in place and reads its trailer, moving nothing:
+    /// <paramref name="plaintext"/> says where the payload lies. Statuses as <see cref="Input"/>; the tunnel fast path
+    /// of the Rx path removes the headers itself.
+    /// </summary>
+    internal static TransformStatus Open(SecurityAssociation sa, Packet packet, uint sequenceHigh, out EspPlaintext plaintext)
+    {
+        plaintext = default;
         if (sa.TypeState is not EspState state)
         {
             return TransformStatus.Unsupported;
@@ -240,30 +261,24 @@ public sealed class EspTransform : IXfrmType
         }
 
         Span<byte> data = packet.Data;
-        _ = EspHeader.TryCreate(data[espOffset..], state.IvLength, out EspHeader header);
-        ulong sequence = ((ulong)sequenceHigh << 32) | header.SequenceNumber;
         int espLength = headerLength + encryptedLength;
-        TransformStatus status = state.Open(data.Slice(espOffset, espLength), sequence, data.Slice(espOffset + espLength, state.IcvLength));
+        Span<byte> esp = data.Slice(espOffset, espLength);
+        _ = EspHeader.TryCreate(esp, state.IvLength, out EspHeader header);
+        ulong sequence = ((ulong)sequenceHigh << 32) | header.SequenceNumber;
+        TransformStatus status = state.Open(esp, sequence, data.Slice(espOffset + espLength, state.IcvLength));
         if (status != TransformStatus.Ok)
         {
             return status;
         }
 
-        status = EspTrailer.Read(data.Slice(espOffset + headerLength, encryptedLength), sa.Padding, out int trailerLength, out IpProtocol nextHeader);
+        status = EspTrailer.Read(esp[headerLength..], sa.Padding, out int trailerLength, out IpProtocol nextHeader);
         if (status != TransformStatus.Ok)
         {
             return status;
         }
 
-        if (nextHeader == IpProtocol.NoNextHeader)
-        {
-            return TransformStatus.Dummy;
-        }
-
-        packet.Trim(packet.Length - state.IcvLength - trailerLength);
-        packet.StripHeader(espOffset, headerLength);
-        packet.InnerProtocol = nextHeader;
-        return TransformStatus.Ok;
+        plaintext = new EspPlaintext(espOffset + headerLength, encryptedLength - trailerLength, headerLength, nextHeader);
+        return nextHeader == IpProtocol.NoNextHeader ? TransformStatus.Dummy : TransformStatus.Ok;
     }
 
     /// <summary>

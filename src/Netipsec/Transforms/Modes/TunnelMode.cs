@@ -45,83 +45,120 @@ internal static class TunnelMode
             return ModeStatus.Malformed;
         }
 
-        int outerLength = outerVersion == IpVersion.V4 ? Ipv4Header.MinLength : Ipv6Header.Length;
+        int outerLength = OuterLength(outerVersion);
         if (!ModePacket.FitsLengthField(outerVersion, (long)packet.Length + outerLength + headerLength + trailerLength)
             || !packet.TryEnsureRoom(outerLength + headerLength, trailerLength))
         {
             return ModeStatus.NoRoom;
         }
 
-        byte innerTrafficClass;
-        bool dontFragment;
-        if (innerVersion == IpVersion.V4)
-        {
-            var inner = new Ipv4Header(packet.Data);
-            innerTrafficClass = (byte)((inner.Dscp << 2) | inner.Ecn);
-            dontFragment = inner.DontFragment;
-        }
-        else
-        {
-            innerTrafficClass = new Ipv6Header(packet.Data).TrafficClass;
-            dontFragment = true;
-        }
-
-        byte outerTrafficClass = (byte)((innerTrafficClass & 0xFC) | EcnTunneling.Encapsulate(innerTrafficClass & 0x03));
+        ReadInner(packet.Data, innerVersion, out byte innerTrafficClass, out bool dontFragment);
         packet.Push(headerLength).Clear();
-        Span<byte> outer = packet.Push(outerLength);
-        if (outerVersion == IpVersion.V4)
+        // The lengths are known once the transform is done and the mode's finish writes them: the header says outerLength for now.
+        WriteOuter(packet.Push(outerLength), sa, innerTrafficClass, dontFragment, outerLength);
+        MarkOutput(packet, outerVersion, innerVersion);
+        return ModeStatus.Ok;
+    }
+
+    /// <summary>Bytes of a tunnel's outer header without options or extension headers.</summary>
+    public static int OuterLength(IpVersion outerVersion) => outerVersion == IpVersion.V4 ? Ipv4Header.MinLength : Ipv6Header.Length;
+
+    /// <summary>What the outer header takes from a valid inner header: its traffic class, and DF (always set for IPv6).</summary>
+    public static void ReadInner(ReadOnlySpan<byte> inner, IpVersion innerVersion, out byte trafficClass, out bool dontFragment)
+    {
+        trafficClass = (byte)TrafficClass(inner, innerVersion);
+        dontFragment = innerVersion != IpVersion.V4 || (inner[Ipv4Header.FlagsAndFragmentOffset] & 0x40) != 0;
+    }
+
+    /// <summary>
+    /// Writes the outer header of a tunnel SA's packet over <paramref name="outer"/>: the SA's addresses and protocol,
+    /// DSCP copied and ECN encapsulated from the inner traffic class (RFC 6040 §4.1, normal mode), for IPv4 a fresh
+    /// identification, the DF bit and the checksum, and the length fields of a packet of <paramref name="totalLength"/> bytes.
+    /// </summary>
+    public static void WriteOuter(Span<byte> outer, SecurityAssociation sa, byte innerTrafficClass, bool dontFragment, int totalLength)
+    {
+        byte trafficClass = (byte)((innerTrafficClass & 0xFC) | EcnTunneling.Encapsulate(innerTrafficClass & 0x03));
+        if (sa.Destination.Version == IpVersion.V4)
         {
             ushort identification = (ushort)Interlocked.Increment(ref s_identification);
-            Ipv4Header.WriteFixed(outer, outerTrafficClass, identification, dontFragment, OuterTimeToLive, (IpProtocol)sa.Protocol, sa.Source.ToIpv4(), sa.Destination.ToIpv4());
-        }
-        else
-        {
-            outer.Clear();
-            _ = new Ipv6Header(outer)
-            {
-                Version = 6,
-                TrafficClass = outerTrafficClass,
-                NextHeader = (IpProtocol)sa.Protocol,
-                HopLimit = OuterTimeToLive,
-                Source = sa.Source,
-                Destination = sa.Destination,
-            };
+            Ipv4Header.WriteFixed(
+                outer, trafficClass, (ushort)totalLength, identification, dontFragment, OuterTimeToLive, (IpProtocol)sa.Protocol, sa.Source.ToIpv4(), sa.Destination.ToIpv4());
+            return;
         }
 
+        outer[..Ipv6Header.Length].Clear();
+        _ = new Ipv6Header(outer)
+        {
+            Version = 6,
+            TrafficClass = trafficClass,
+            PayloadLength = (ushort)(totalLength - Ipv6Header.Length),
+            NextHeader = (IpProtocol)sa.Protocol,
+            HopLimit = OuterTimeToLive,
+            Source = sa.Source,
+            Destination = sa.Destination,
+        };
+    }
+
+    /// <summary>The marks and fields the transform reads from a packet the mode prepared: outer header at 0, the gap behind it.</summary>
+    public static void MarkOutput(Packet packet, IpVersion outerVersion, IpVersion innerVersion)
+    {
         packet.SetNetworkHeader(0);
-        packet.SetTransportHeader(outerLength);
+        packet.SetTransportHeader(OuterLength(outerVersion));
         packet.InnerProtocol = innerVersion == IpVersion.V4 ? IpProtocol.IpInIp : IpProtocol.Ipv6;
         packet.NextHeaderFieldOffset = outerVersion == IpVersion.V4 ? Ipv4Header.ProtocolOffset : Ipv6Header.NextHeaderOffset;
-        return ModeStatus.Ok;
     }
 
     /// <summary>Removes the outer header(s) and applies RFC 6040 decapsulation; see <see cref="XfrmModes.Input"/>.</summary>
     public static ModeStatus Input(Packet packet)
     {
-        IpVersion expected = packet.InnerProtocol switch
-        {
-            IpProtocol.IpInIp => IpVersion.V4,
-            IpProtocol.Ipv6 => IpVersion.V6,
-            _ => IpVersion.None,
-        };
-        if (expected == IpVersion.None || !ModePacket.TryStartInput(packet, out IpVersion outerVersion))
+        if (!ModePacket.TryStartInput(packet, out IpVersion outerVersion))
         {
             return ModeStatus.Malformed;
         }
 
         int transport = packet.TransportOffset;
-        Span<byte> inner = packet.Data[transport..];
-        int innerHeaderLength = Ipv6Header.Length;
-        int innerLength;
-        PacketError error = expected == IpVersion.V4
-            ? Ipv4Header.Validate(inner, out innerHeaderLength, out innerLength)
-            : Ipv6Header.Validate(inner, out innerLength);
+        ModeStatus status = CheckInner(packet.Data, outerVersion, packet.Data[transport..], packet.InnerProtocol, out int innerHeaderLength, out int innerLength);
+        if (status != ModeStatus.Ok)
+        {
+            return status;
+        }
+
+        packet.Trim(transport + innerLength);
+        packet.Pull(transport);
+        packet.SetNetworkHeader(0);
+        packet.SetTransportHeader(innerHeaderLength);
+        return ModeStatus.Ok;
+    }
+
+    /// <summary>
+    /// Checks the inner packet a tunnel carried and combines the outer ECN into it (RFC 6040 §4.2): the inner header
+    /// must be valid for the version <paramref name="innerProtocol"/> names (4 or 41) and fit in <paramref name="inner"/>;
+    /// <paramref name="innerLength"/> is the length its header gives, shorter than <paramref name="inner"/> when TFC
+    /// padding follows it.
+    /// </summary>
+    public static ModeStatus CheckInner(
+        ReadOnlySpan<byte> outer, IpVersion outerVersion, Span<byte> inner, IpProtocol innerProtocol, out int innerHeaderLength, out int innerLength)
+    {
+        innerHeaderLength = Ipv6Header.Length;
+        innerLength = 0;
+        IpVersion expected = innerProtocol switch
+        {
+            IpProtocol.IpInIp => IpVersion.V4,
+            IpProtocol.Ipv6 => IpVersion.V6,
+            _ => IpVersion.None,
+        };
+        PacketError error = expected switch
+        {
+            IpVersion.V4 => Ipv4Header.Validate(inner, out innerHeaderLength, out innerLength),
+            IpVersion.V6 => Ipv6Header.Validate(inner, out innerLength),
+            _ => PacketError.BadVersion,
+        };
         if (error != PacketError.None)
         {
             return ModeStatus.Malformed;
         }
 
-        int outerEcn = TrafficClass(packet.Data, outerVersion) & 0x03;
+        int outerEcn = TrafficClass(outer, outerVersion) & 0x03;
         int innerTrafficClass = TrafficClass(inner, expected);
         int innerEcn = EcnTunneling.Decapsulate(innerTrafficClass & 0x03, outerEcn);
         if (innerEcn == EcnTunneling.Drop)
@@ -130,16 +167,12 @@ internal static class TunnelMode
         }
 
         SetEcn(inner, expected, innerEcn);
-        packet.Trim(transport + innerLength);
-        packet.Pull(transport);
-        packet.SetNetworkHeader(0);
-        packet.SetTransportHeader(innerHeaderLength);
         return ModeStatus.Ok;
     }
 
-    /// <summary>The IPv4 type-of-service byte or the IPv6 traffic class of a header known to be long enough.</summary>
-    private static int TrafficClass(Span<byte> header, IpVersion version) =>
-        version == IpVersion.V4 ? header[Ipv4Header.TypeOfServiceOffset] : new Ipv6Header(header).TrafficClass;
+    // IPv6 keeps the traffic class across the version and flow label nibbles (RFC 8200 §3).
+    private static int TrafficClass(ReadOnlySpan<byte> header, IpVersion version) =>
+        version == IpVersion.V4 ? header[Ipv4Header.TypeOfServiceOffset] : ((header[0] & 0x0F) << 4) | (header[1] >> 4);
 
     /// <summary>Stores a new ECN field, keeping an IPv4 checksum right incrementally (RFC 1624) so a bad one stays bad.</summary>
     private static void SetEcn(Span<byte> header, IpVersion version, int ecn)

@@ -7,13 +7,14 @@ namespace Netipsec.Tests.Crypto.IntelIpsecMb;
 
 /// <summary>
 /// The intel-ipsec-mb engine against the portable engine for every algorithm both run: random keys of every size the
-/// native engine takes, payloads of 0 to 2000 bytes (odd ones and the block edges included), associated data with and
+/// native engine takes, payloads of 0 to 2000 bytes (odd ones and the block edges included) and a few beyond, around the
+/// length where the engine stops calling without a GC transition (2048 bytes with the associated data), associated data with and
 /// without ESN (8 and 12 bytes), output of one engine accepted by the other both ways, and tampered ICVs refused.
 /// AES-GCM with an 8-byte ICV, which the portable engine lacks, is checked against BouncyCastle instead.
 /// </summary>
 public sealed class IntelIpsecMbDifferentialTests
 {
-    private static readonly int[] EdgeLengths = [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1023, 1399, 1400, 1401, 2000];
+    private static readonly int[] EdgeLengths = [0, 1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129, 255, 256, 257, 1023, 1399, 1400, 1401, 2000, 2032, 2040, 2041, 2048, 2049, 9000];
 
     public static TheoryData<string> Aeads => NativeKeys.BothSupport(AlgorithmKind.Aead);
 

@@ -107,7 +107,7 @@ public sealed class EspTransformInputTests
     }
 
     [Fact]
-    public void Next_header_59_is_a_dummy_packet()
+    public void Next_header_59_is_a_dummy_packet_without_its_esp_header_and_trailer()
     {
         SecurityAssociation sender = EspTestData.PreparedSa(keyMaterial: Key);
         SecurityAssociation receiver = EspTestData.PreparedSa(keyMaterial: Key);
@@ -116,6 +116,9 @@ public sealed class EspTransformInputTests
         Assert.Equal(TransformStatus.Ok, EspTransform.Instance.Output(sender, packet, 1));
 
         Assert.Equal(TransformStatus.Dummy, EspTransform.Instance.Input(receiver, packet, 0));
+        // Laid out as any packet, so the lifetime counts it at the same length.
+        Assert.Equal(Ipv4Header.Length + 30, packet.Length);
+        Assert.Equal(EspTestData.Payload(30), packet.Data[Ipv4Header.Length..].ToArray());
     }
 
     [Theory]

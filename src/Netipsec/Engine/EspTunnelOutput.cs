@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using Netipsec.Packets;
 using Netipsec.States;
 using Netipsec.Transforms;
@@ -53,9 +52,8 @@ internal static class EspTunnelOutput
         int innerLength = packet.Length;
         int outerLength = TunnelMode.OuterLength(outerVersion);
         int headerLength = outerLength + EspHeader.FixedLength + state.IvLength;
-        int encryptedLength = innerLength + EspTrailer.PaddingLength(innerLength, state.Alignment) + EspTrailer.FixedLength;
-        int trailerLength = encryptedLength - innerLength + state.IcvLength;
-        int totalLength = headerLength + encryptedLength + state.IcvLength;
+        int trailerLength = state.TrailerLength(innerLength);
+        int totalLength = headerLength + innerLength + trailerLength;
         if (!ModePacket.FitsLengthField(outerVersion, totalLength) || !packet.TryEnsureRoom(headerLength, trailerLength))
         {
             return DropReason.OutStateModeError;
@@ -68,22 +66,9 @@ internal static class EspTunnelOutput
         }
 
         TunnelMode.ReadInner(packet.Data, innerVersion, out byte innerTrafficClass, out bool dontFragment);
-        Span<byte> front = packet.Push(headerLength);
-        Span<byte> esp = front[outerLength..];
-        if (!state.TryWriteIv(esp.Slice(EspHeader.IvOffset, state.IvLength)))
-        {
-            return DropReason.OutStateSeqError;
-        }
-
-        TunnelMode.WriteOuter(front, sa, innerTrafficClass, dontFragment, totalLength);
-        BinaryPrimitives.WriteUInt32BigEndian(esp[EspHeader.SpiOffset..], sa.Spi);
-        BinaryPrimitives.WriteUInt32BigEndian(esp[EspHeader.SequenceNumberOffset..], (uint)sequence);
+        TunnelMode.WriteOuter(packet.Push(headerLength), sa, innerTrafficClass, dontFragment, totalLength);
         TunnelMode.MarkOutput(packet, outerVersion, innerVersion);
-        Span<byte> trailer = packet.Put(trailerLength);
-        EspTrailer.Write(trailer[..(trailerLength - state.IcvLength)], packet.InnerProtocol, sa.Padding);
-        Span<byte> data = packet.Data;
-        int espLength = headerLength - outerLength + encryptedLength;
-        TransformStatus status = state.Seal(data.Slice(outerLength, espLength), sequence, data.Slice(outerLength + espLength, state.IcvLength));
+        TransformStatus status = EspTransform.Protect(sa, state, packet, outerLength, tfcLength: 0, sequence);
         if (status == TransformStatus.Ok)
         {
             engine.States.Account(sa, headerLength + innerLength);

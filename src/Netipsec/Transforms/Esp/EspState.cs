@@ -82,6 +82,9 @@ internal sealed class EspState : TransformState, IKeyedState
 
     internal bool ExtendedSequenceNumbers { get; }
 
+    /// <summary>The bytes behind a payload of <paramref name="payloadLength"/>: padding to the alignment, pad length, next header, ICV.</summary>
+    internal int TrailerLength(int payloadLength) => EspTrailer.PaddingLength(payloadLength, Alignment) + EspTrailer.FixedLength + IcvLength;
+
     /// <summary>
     /// Writes the next explicit IV; false once the counter is used up (then forever: an IV is never reused).
     /// Independent of the sequence number, which may cycle on SAs without anti-replay (RFC 4303 §3.3.3).

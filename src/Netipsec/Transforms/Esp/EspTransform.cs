@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Netipsec.Crypto;
 using Netipsec.Packets;
 using Netipsec.States;
@@ -168,11 +169,29 @@ public sealed class EspTransform : IXfrmType
             return TransformStatus.Malformed;
         }
 
+        TransformStatus status = Protect(sa, state, packet, espOffset, TfcPaddingLength(sa, packet.OutputPayloadLimit, packet.Length - payloadOffset), sequence);
+        if (status != TransformStatus.Ok)
+        {
+            return status;
+        }
+
+        packet.Data[protocolField] = (byte)IpProtocol.Esp;
+        return TransformStatus.Ok;
+    }
+
+    /// <summary>
+    /// The ESP part of output once the gap is laid out: a fresh IV into it, then <paramref name="tfcLength"/> zero bytes,
+    /// the trailer and the ICV appended behind the payload, the header's SPI and sequence number, and the payload through
+    /// the seal. <paramref name="espOffset"/> is where the header goes, the payload (next header
+    /// <see cref="Packet.InnerProtocol"/>) runs from behind the IV to the end. Statuses as <see cref="Output"/>; the
+    /// tunnel fast path of the Tx path lays out the gap and outer header itself and then calls this.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] // the Tx path's one call per packet, from either path
+    internal static TransformStatus Protect(SecurityAssociation sa, EspState state, Packet packet, int espOffset, int tfcLength, ulong sequence)
+    {
+        int payloadOffset = espOffset + EspHeader.FixedLength + state.IvLength;
         int payloadLength = packet.Length - payloadOffset;
-        int tfcLength = TfcPaddingLength(sa, packet.OutputPayloadLimit, payloadLength);
-        int paddedLength = payloadLength + tfcLength;
-        int encryptedLength = paddedLength + EspTrailer.PaddingLength(paddedLength, state.Alignment) + EspTrailer.FixedLength;
-        int trailerLength = encryptedLength - payloadLength + state.IcvLength;
+        int trailerLength = tfcLength + state.TrailerLength(payloadLength + tfcLength);
         // The mode normally made the room; growing can only fail beyond the pool's largest buffer.
         if (!packet.TryEnsureRoom(0, trailerLength))
         {
@@ -193,15 +212,8 @@ public sealed class EspTransform : IXfrmType
         _ = EspHeader.TryCreate(data[espOffset..], state.IvLength, out header);
         header.Spi = sa.Spi;
         header.SequenceNumber = (uint)sequence;
-        int espLength = payloadOffset - espOffset + encryptedLength;
-        TransformStatus status = state.Seal(data.Slice(espOffset, espLength), sequence, data.Slice(espOffset + espLength, state.IcvLength));
-        if (status != TransformStatus.Ok)
-        {
-            return status;
-        }
-
-        data[protocolField] = (byte)IpProtocol.Esp;
-        return TransformStatus.Ok;
+        int espLength = packet.Length - espOffset - state.IcvLength;
+        return state.Seal(data.Slice(espOffset, espLength), sequence, data.Slice(espOffset + espLength, state.IcvLength));
     }
 
     /// <summary>

@@ -69,13 +69,13 @@ public sealed class FlowCache
     /// <remarks>The caller accounts the traffic (<see cref="SecurityPolicyDatabase.Account"/>) and handles every status.</remarks>
     public FlowCacheEntry Lookup(PolicyDirection direction, in Flow flow)
     {
-        ulong hash = FlowKey.SlotHash(direction, flow);
+        ulong hash = FlowHash.SlotHash(direction, flow);
         ref FlowCacheEntry? first = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_slots), (nint)(hash & (ulong)_setMask));
         FlowCacheEntry? cached = Volatile.Read(ref first);
-        if (cached is null || !cached.Key.Is(direction, flow))
+        if (cached is null || !cached.IsFor(direction, flow))
         {
             cached = Volatile.Read(ref Unsafe.Add(ref first, 1)); // the mask keeps both ways inside the table
-            if (cached is not null && !cached.Key.Is(direction, flow))
+            if (cached is not null && !cached.IsFor(direction, flow))
             {
                 cached = null;
             }
@@ -97,7 +97,7 @@ public sealed class FlowCache
         BundleResolution resolution = direction == PolicyDirection.Out && policy is { Action: PolicyAction.Ipsec }
             ? _resolver.Resolve(policy, flow)
             : default;
-        var entry = new FlowCacheEntry(new FlowKey(direction, flow), policy, resolution, spdGeneration, sadGeneration);
+        var entry = new FlowCacheEntry(direction, flow, policy, resolution, spdGeneration, sadGeneration);
         ref FlowCacheEntry? slot = ref ChooseSlot(ref first, ref Unsafe.Add(ref first, 1), direction, flow, hash);
         if (Interlocked.Exchange(ref slot, entry) is null)
         {
@@ -127,12 +127,12 @@ public sealed class FlowCache
     {
         FlowCacheEntry? inFirst = Volatile.Read(ref first);
         FlowCacheEntry? inSecond = Volatile.Read(ref second);
-        if (inSecond is not null && inSecond.Key.Is(direction, flow))
+        if (inSecond is not null && inSecond.IsFor(direction, flow))
         {
             return ref second;
         }
 
-        if (inFirst is null || inFirst.Key.Is(direction, flow) || !IsCurrent(inFirst))
+        if (inFirst is null || inFirst.IsFor(direction, flow) || !IsCurrent(inFirst))
         {
             return ref first;
         }

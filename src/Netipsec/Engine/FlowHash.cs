@@ -4,8 +4,8 @@ using Netipsec.Policies;
 
 namespace Netipsec.Engine;
 
-/// <summary>The key of a <see cref="FlowCache"/> entry: a direction and a flow, compared field by field without boxing.</summary>
-internal readonly record struct FlowKey(PolicyDirection Direction, Flow Flow)
+/// <summary>Where a (direction, flow) goes in a <see cref="FlowCache"/>: the set index's hash.</summary>
+internal static class FlowHash
 {
     // Mixed into every hash so that which flows share a set differs from process to process: nobody outside can pick
     // flows that keep evicting somebody else's.
@@ -26,7 +26,4 @@ internal readonly record struct FlowKey(PolicyDirection Direction, Flow Flow)
         hash = (hash ^ rest) * 0x94D049BB133111EBUL;
         return hash ^ (hash >> 29);
     }
-
-    /// <summary>True when this key is <paramref name="direction"/> and <paramref name="flow"/>, compared in place (a flow is 64 bytes).</summary>
-    public bool Is(PolicyDirection direction, in Flow flow) => Direction == direction && Flow == flow;
 }

@@ -1,8 +1,9 @@
+using System.Runtime.CompilerServices;
 using Netipsec.Packets;
 using Netipsec.States;
-using Netipsec.Transforms;
 using Netipsec.Transforms.Esp;
 using Netipsec.Transforms.Modes;
+using Netipsec.Transforms;
 
 namespace Netipsec.Engine;
 
@@ -12,6 +13,7 @@ namespace Netipsec.Engine;
 /// another, but reads the inner header once, computes the lengths once and writes the outer header with its final
 /// length and checksum, so each byte in front of the payload is written once.
 /// </summary>
+[SkipLocalsInit] // per packet, the frame of inlined struct locals is not cleared first: nothing here reads memory before writing it
 internal static class EspTunnelOutput
 {
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using Netipsec.Packets;
 using Netipsec.States;
 
@@ -52,11 +53,17 @@ internal readonly record struct InboundHeader(IpsecProtocol Protocol, IpAddress 
             return Status.Malformed;
         }
 
-        if (TryParsePlainIpv4Esp(packet, data, out header))
-        {
-            return Status.Found;
-        }
+        return TryParsePlainIpv4Esp(packet, data, out header) ? Status.Found : TryParseAny(packet, data, out header);
+    }
 
+    /// <summary>
+    /// Every shape <see cref="TryParsePlainIpv4Esp"/> leaves: options, fragments, IPv6 extension chains, AH, IPComp,
+    /// IP-in-IP and errors. Out of line, so the common case does not set up (and clear) this path's large frame.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Status TryParseAny(Packet packet, Span<byte> data, out InboundHeader header)
+    {
+        header = default;
         int ipsecOffset;
         int namingByte;
         IpAddress destination;

@@ -1,11 +1,12 @@
+using System.Runtime.CompilerServices;
 using Netipsec.NatTraversal;
 using Netipsec.Packets;
 using Netipsec.Policies;
 using Netipsec.States;
-using Netipsec.Transforms;
 using Netipsec.Transforms.Esp;
 using Netipsec.Transforms.IpComp;
 using Netipsec.Transforms.Modes;
+using Netipsec.Transforms;
 
 namespace Netipsec.Engine;
 
@@ -27,6 +28,7 @@ namespace Netipsec.Engine;
 /// here throws for anything a packet contains.
 /// </summary>
 /// <remarks>Thread-safe: any number of threads may call <see cref="Input"/> at once (each SA's replay window serialises its own advances).</remarks>
+[SkipLocalsInit] // per packet, the frame of inlined struct locals is not cleared first: nothing here reads memory before writing it
 public sealed class XfrmInput
 {
     private readonly XfrmEngine _engine;

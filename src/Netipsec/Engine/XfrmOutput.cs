@@ -1,10 +1,11 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using Netipsec.NatTraversal;
 using Netipsec.Packets;
 using Netipsec.Policies;
 using Netipsec.States;
-using Netipsec.Transforms;
 using Netipsec.Transforms.Modes;
+using Netipsec.Transforms;
 
 namespace Netipsec.Engine;
 
@@ -24,6 +25,7 @@ namespace Netipsec.Engine;
 /// Every drop increments exactly one <see cref="DropReason"/> counter and returns the packet to its pool.
 /// </summary>
 /// <remarks>Thread-safe: any number of threads may call <see cref="Output"/> at once.</remarks>
+[SkipLocalsInit] // per packet, the frame of inlined struct locals is not cleared first: nothing here reads memory before writing it
 public sealed class XfrmOutput
 {
     private const int MaxFragments = 64; // 64 KiB over a 1280-byte link needs 52

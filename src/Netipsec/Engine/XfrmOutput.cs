@@ -171,8 +171,11 @@ public sealed class XfrmOutput
     /// <summary>Applies a complete bundle, innermost SA first, and hands the result (or its fragments) to the sink.</summary>
     private XfrmVerdict Transform(Packet packet, Bundle bundle)
     {
+        // Only near the MTU: bytes a link padded behind the IP length must not count (the first mode cuts them off
+        // anyway); a packet that is not valid IP is left for that mode to drop.
         int mtu = _options.LinkMtu;
         if (packet.Length + MaxOverhead(bundle) > mtu
+            && ModePacket.TryStartOutput(packet, out _, out _)
             && packet.Length + Overhead(bundle.States.AsSpan(), packet.Length) > mtu
             && !MayFragmentOuter(packet.Data))
         {

@@ -47,6 +47,24 @@ public sealed class PathMtuTests
         mib.AssertOnly(net.WestGateway, DropReason.OutError);
     }
 
+    [Theory]
+    [InlineData(IpVersion.V4, 1446)]
+    [InlineData(IpVersion.V6, 1426)]
+    public void Link_padding_behind_the_ip_length_does_not_count_against_the_mtu(IpVersion version, int fitting)
+    {
+        var net = new SiteToSite(version, version);
+        MibWatch mib = net.Watch();
+        byte[] fits = Packet(net, fitting);
+        int wireBefore = net.Network.Wire.Count;
+
+        net.WestHost.Send([.. fits, 0, 0, 0, 0]); // as a frame padded by its link arrives, bytes past the IP length
+
+        Assert.Equal([fits], net.EastHost.Inbox);
+        Assert.Equal(1500, net.Network.Wire[wireBefore + 1].Length);
+        Assert.Empty(net.WestHost.Inbox); // no "too big" error
+        mib.AssertNone();
+    }
+
     [Fact]
     public void Ipv4_without_df_is_sent_as_outer_fragments_and_reassembled_before_decryption()
     {
